@@ -1,0 +1,36 @@
+# make run   — install what is missing, migrate, start the web server and the job workers
+# make test  — install what is missing and run the whole test suite
+# make bench — speed and memory figures, as ratios against a baseline in the same run
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test bench install install-dev migrate
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+run: migrate
+	$(PY) manage.py runplatform --host $(HOST) --port $(PORT)
+
+test: install-dev
+	$(PY) -m pytest
+
+bench: install-dev
+	$(PY) -m bench

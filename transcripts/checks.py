@@ -1,0 +1,31 @@
+"""System checks (`manage.py check`): configuration problems an operator should hear about early."""
+from __future__ import annotations
+
+import os
+
+from django.conf import settings
+from django.core.checks import Error, Warning, register
+
+from transcripts.engine.device import resolve_device
+from transcripts.engine.errors import DeviceError
+from transcripts.engine.models import model_statuses
+
+
+@register()
+def check_engine(app_configs, **kwargs):
+    problems = []
+    cache = settings.ASR_MODEL_CACHE
+    cache.mkdir(parents=True, exist_ok=True)
+    if not os.access(cache, os.W_OK):
+        problems.append(
+            Error(f"The model cache {cache} is not writable.", hint="Set ASR_MODEL_CACHE or fix permissions.",
+                  id="transcripts.E001")
+        )
+    try:
+        resolve_device(settings.ASR_DEVICE)
+    except DeviceError as e:
+        problems.append(Error(str(e), hint="Set ASR_DEVICE to auto, cpu or cuda:N.", id="transcripts.E002"))
+    for status in model_statuses(cache):
+        if not status.ready:
+            problems.append(Warning(f"Model {status.name} is not ready: {status.detail}", id="transcripts.W001"))
+    return problems

@@ -1,0 +1,136 @@
+"""Decode anything FFmpeg reads (through PyAV) into float32 16 kHz audio.
+
+Files are decoded in chunks, so callers that stream (VAD over hour-long recordings) never hold
+more than one chunk of decoded audio; `decode_audio` joins the chunks for short inputs.
+"""
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Union
+
+import av
+import numpy as np
+
+from transcripts.engine.errors import AudioDecodeError, AudioNotFoundError, EmptyAudioError
+
+SAMPLE_RATE = 16000
+AudioSource = Union[str, Path, bytes, BinaryIO]
+
+
+@dataclass
+class Audio:
+    # Shape (channels, samples) when channels were kept apart, else (samples,).
+    samples: np.ndarray
+    channel_labels: tuple[str, ...] = ()
+    sample_rate: int = SAMPLE_RATE
+
+    @property
+    def duration(self) -> float:
+        return self.samples.shape[-1] / self.sample_rate
+
+    def channels(self) -> list[tuple[str | None, np.ndarray]]:
+        """(label, mono samples) per channel; one unlabelled entry for mono audio."""
+        if self.samples.ndim == 1:
+            return [(None, self.samples)]
+        return list(zip(self.channel_labels, self.samples))
+
+
+def _channel_labels(count: int) -> tuple[str, ...]:
+    if count == 2:
+        return ("left", "right")
+    return tuple(f"ch{i + 1}" for i in range(count))
+
+
+def _open(source: AudioSource) -> av.container.InputContainer:
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        if not path.is_file():
+            raise AudioNotFoundError(f"No such audio file: {path}. Check the path and try again.")
+        target: str | BinaryIO = str(path)
+    elif isinstance(source, (bytes, bytearray)):
+        if not source:
+            raise EmptyAudioError("The upload is empty (0 bytes). Choose a recording and try again.")
+        target = io.BytesIO(source)
+    else:
+        target = source
+    try:
+        return av.open(target, mode="r", metadata_errors="ignore")
+    except av.FFmpegError as e:
+        raise AudioDecodeError(
+            "This file could not be read as audio or video. Check that it is a recording "
+            "(wav, mp3, m4a, flac, ogg, webm, mp4, ...) and not damaged."
+        ) from e
+
+
+def iter_audio(
+    source: AudioSource, *, split_channels: bool = False, chunk_seconds: float = 30.0
+) -> Iterator[tuple[np.ndarray, tuple[str, ...]]]:
+    """Yield (chunk, channel_labels): float32 chunks of about `chunk_seconds` at 16 kHz.
+
+    A chunk has shape (samples,), or (channels, samples) with split_channels.
+    """
+    container = _open(source)
+    try:
+        if not container.streams.audio:
+            raise AudioDecodeError("This file has no audio track. Choose a file with sound in it.")
+        stream = container.streams.audio[0]
+        channels = stream.codec_context.channels or 1
+        keep = split_channels and channels > 1
+        labels = _channel_labels(channels) if keep else ()
+        layout = stream.codec_context.layout.name if keep else "mono"
+        resampler = av.AudioResampler(format="fltp", layout=layout, rate=SAMPLE_RATE)
+        pending: list[np.ndarray] = []
+        pending_len = 0
+        limit = int(chunk_seconds * SAMPLE_RATE)
+        for frame in _decoded_frames(container, stream):
+            for out in resampler.resample(frame):
+                array = out.to_ndarray()
+                pending.append(array)
+                pending_len += array.shape[-1]
+            if pending_len >= limit:
+                yield _shape(np.concatenate(pending, axis=-1), keep), labels
+                pending, pending_len = [], 0
+        for out in resampler.resample(None):
+            pending.append(out.to_ndarray())
+        if pending:
+            yield _shape(np.concatenate(pending, axis=-1), keep), labels
+    finally:
+        container.close()
+
+
+def _decoded_frames(container, stream) -> Iterator:
+    """Decoded frames, skipping damaged packets the way faster-whisper does."""
+    packets = container.demux(stream)
+    while True:
+        try:
+            packet = next(packets)
+        except StopIteration:
+            return
+        except av.error.InvalidDataError:
+            continue
+        try:
+            yield from packet.decode()
+        except av.error.InvalidDataError:
+            continue
+
+
+def _shape(array: np.ndarray, keep_channels: bool) -> np.ndarray:
+    array = array.astype(np.float32, copy=False)
+    return array if keep_channels else array.reshape(-1)
+
+
+def decode_audio(source: AudioSource, *, split_channels: bool = False) -> Audio:
+    """The whole recording as float32 16 kHz audio; raises EngineError subclasses on bad input."""
+    chunks: list[np.ndarray] = []
+    labels: tuple[str, ...] = ()
+    for chunk, labels in iter_audio(source, split_channels=split_channels):
+        chunks.append(chunk)
+    if not chunks or chunks[0].shape[-1] == 0:
+        raise EmptyAudioError("The recording contains no audio samples. Choose a file with sound in it.")
+    samples = np.concatenate(chunks, axis=-1)
+    if samples.shape[-1] == 0:
+        raise EmptyAudioError("The recording contains no audio samples. Choose a file with sound in it.")
+    return Audio(samples=samples, channel_labels=labels)

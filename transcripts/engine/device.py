@@ -1,0 +1,54 @@
+"""Choose where recognition runs: auto (CUDA when present), cpu, cuda[:N]."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import ctranslate2
+
+from transcripts.engine.errors import DeviceError
+
+
+@dataclass(frozen=True)
+class DeviceChoice:
+    device: str  # "cpu" or "cuda"
+    index: int = 0
+    compute_type: str = "int8"
+    note: str = ""  # a message for the operator, e.g. why mps fell back to the CPU
+
+    @property
+    def label(self) -> str:
+        return f"cuda:{self.index}" if self.device == "cuda" else "cpu"
+
+
+def cuda_device_count() -> int:
+    try:
+        return ctranslate2.get_cuda_device_count()
+    except Exception:  # a broken driver install reads as "no GPU", not as a crash
+        return 0
+
+
+def resolve_device(requested: str = "auto") -> DeviceChoice:
+    """A concrete device for `requested`; raises DeviceError when it cannot be had."""
+    value = (requested or "auto").strip().lower()
+    count = cuda_device_count()
+    if value == "auto":
+        return DeviceChoice("cuda", 0, "float16") if count else DeviceChoice("cpu")
+    if value == "cpu":
+        return DeviceChoice("cpu")
+    if value == "mps":
+        return DeviceChoice(
+            "cpu",
+            note="The Whisper engine (CTranslate2) has no Apple Metal (mps) support; running on the CPU.",
+        )
+    if value == "cuda" or value.startswith("cuda:"):
+        index_text = value.partition(":")[2] or "0"
+        if not index_text.isdigit():
+            raise DeviceError(f"Unknown device {requested!r}: write cuda or cuda:N (N a GPU number).")
+        index = int(index_text)
+        if index >= count:
+            raise DeviceError(
+                f"Device {requested!r} is not available: this machine has {count} CUDA GPU(s). "
+                "Use device 'auto' or 'cpu'."
+            )
+        return DeviceChoice("cuda", index, "float16")
+    raise DeviceError(f"Unknown device {requested!r}: use auto, cpu, cuda or cuda:N.")

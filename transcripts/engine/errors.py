@@ -1,0 +1,58 @@
+"""The one error type for everything a user of the engine can cause.
+
+Each subclass carries a stable `code` and the HTTP status an API answers with, and its message
+says what the user can do. Pages, the API and commands render it; none of them show a traceback.
+"""
+from __future__ import annotations
+
+
+class EngineError(Exception):
+    code = "engine_error"
+    http_status = 400
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def as_dict(self) -> dict[str, str]:
+        return {"code": self.code, "message": self.message}
+
+
+class AudioNotFoundError(EngineError):
+    code = "audio_not_found"
+
+
+class AudioDecodeError(EngineError):
+    code = "undecodable_audio"
+    http_status = 415
+
+
+class EmptyAudioError(EngineError):
+    code = "empty_audio"
+
+
+class AudioTooLongError(EngineError):
+    code = "audio_too_long"
+    http_status = 413
+
+
+class InvalidOptionError(EngineError):
+    code = "invalid_option"
+
+
+class UnknownLanguageError(InvalidOptionError):
+    code = "unknown_language"
+
+
+class UnknownModelError(EngineError):
+    code = "unknown_model"
+    http_status = 404
+
+
+class BrokenModelError(EngineError):
+    code = "broken_model"
+    http_status = 503
+
+
+class DeviceError(EngineError):
+    code = "device_unavailable"

@@ -1,0 +1,106 @@
+"""Exporters: small writers chosen from a mapping (after whisper's get_writer())."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+
+from transcripts.engine.errors import InvalidOptionError
+from transcripts.engine.result import Segment, TranscriptResult
+
+
+def _display(segment: Segment, use_itn: bool) -> str:
+    text = segment.itn_text if use_itn and segment.itn_text else segment.text
+    return segment.labelled(text.strip())
+
+
+def _timestamp(seconds: float, decimal: str) -> str:
+    millis = max(0, round(seconds * 1000))
+    hours, millis = divmod(millis, 3_600_000)
+    minutes, millis = divmod(millis, 60_000)
+    secs, millis = divmod(millis, 1000)
+    return f"{hours:02d}:{minutes:02d}:{secs:02d}{decimal}{millis:03d}"
+
+
+def render_txt(result: TranscriptResult, use_itn: bool = True) -> str:
+    text = result.itn_text if use_itn and result.itn_text else result.text
+    return text + "\n" if text else ""
+
+
+def render_srt(result: TranscriptResult, use_itn: bool = True) -> str:
+    cues = []
+    for index, seg in enumerate(result.segments, start=1):
+        times = f"{_timestamp(seg.start, ',')} --> {_timestamp(seg.end, ',')}"
+        cues.append(f"{index}\n{times}\n{_display(seg, use_itn)}\n")
+    return "\n".join(cues)
+
+
+def render_vtt(result: TranscriptResult, use_itn: bool = True) -> str:
+    cues = [
+        f"{_timestamp(seg.start, '.')} --> {_timestamp(seg.end, '.')}\n{_display(seg, use_itn)}\n"
+        for seg in result.segments
+    ]
+    return "WEBVTT\n\n" + "\n".join(cues)
+
+
+def render_json(result: TranscriptResult, use_itn: bool = True) -> str:
+    return json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+
+def _rows(result: TranscriptResult) -> list[list[str]]:
+    return [
+        [f"{seg.start:.3f}", f"{seg.end:.3f}", seg.channel or "", seg.text.strip(), seg.itn_text.strip()]
+        for seg in result.segments
+    ]
+
+
+_COLUMNS = ["start", "end", "channel", "text", "itn_text"]
+
+
+def render_csv(result: TranscriptResult, use_itn: bool = True) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(_COLUMNS)
+    writer.writerows(_rows(result))
+    # The byte-order mark makes Excel read the file as UTF-8, so Chinese shows correctly.
+    return "\ufeff" + buffer.getvalue()
+
+
+def render_tsv(result: TranscriptResult, use_itn: bool = True) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter="\t", lineterminator="\n")
+    writer.writerow(_COLUMNS)
+    writer.writerows(_rows(result))
+    return buffer.getvalue()
+
+
+Renderer = Callable[[TranscriptResult, bool], str]
+
+RENDERERS: dict[str, Renderer] = {
+    "txt": render_txt,
+    "srt": render_srt,
+    "vtt": render_vtt,
+    "json": render_json,
+    "csv": render_csv,
+    "tsv": render_tsv,
+}
+
+CONTENT_TYPES = {
+    "txt": "text/plain; charset=utf-8",
+    "srt": "application/x-subrip; charset=utf-8",
+    "vtt": "text/vtt; charset=utf-8",
+    "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
+    "tsv": "text/tab-separated-values; charset=utf-8",
+}
+
+
+def render(result: TranscriptResult, fmt: str, *, use_itn: bool = True) -> str:
+    try:
+        renderer = RENDERERS[fmt]
+    except KeyError:
+        raise InvalidOptionError(
+            f"Unknown format {fmt!r}; choose one of {', '.join(RENDERERS)}."
+        ) from None
+    return renderer(result, use_itn)

@@ -1,0 +1,57 @@
+"""One owner of loaded models per process: loads each model once, hands it out, unloads on request."""
+from __future__ import annotations
+
+import gc
+import threading
+from pathlib import Path
+
+from transcripts.engine.asr import FunASRRecognizer, Recognizer, WhisperRecognizer
+from transcripts.engine.device import DeviceChoice, resolve_device
+from transcripts.engine.models import FUNASR, locate_model
+
+
+class ModelManager:
+    def __init__(self, cache_dir: Path, device: str = "auto", threads: int = 0) -> None:
+        self.cache_dir = Path(cache_dir)
+        self.requested_device = device
+        self.threads = threads
+        self._device: DeviceChoice | None = None
+        self._loaded: dict[tuple[str, str], Recognizer] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def device(self) -> DeviceChoice:
+        if self._device is None:
+            self._device = resolve_device(self.requested_device)
+        return self._device
+
+    def get(self, model: str) -> Recognizer:
+        """The loaded recogniser for `model`, loading it on first use."""
+        location = locate_model(model, self.cache_dir)
+        key = (str(location.path), self.device.label)
+        with self._lock:
+            recognizer = self._loaded.get(key)
+            if recognizer is None:
+                backend = FunASRRecognizer if location.kind == FUNASR else WhisperRecognizer
+                recognizer = backend(location, self.device, self.threads)
+                self._loaded[key] = recognizer
+            return recognizer
+
+    def loaded_models(self) -> list[str]:
+        with self._lock:
+            return [r.name for r in self._loaded.values()]
+
+    def unload_all(self) -> int:
+        """Drop every loaded model (and the CUDA cache when torch is in use); returns how many."""
+        with self._lock:
+            count = len(self._loaded)
+            self._loaded.clear()
+        gc.collect()
+        try:
+            import torch
+
+            if torch.cuda.is_available():
+                torch.cuda.empty_cache()
+        except ImportError:
+            pass
+        return count

@@ -1,0 +1,62 @@
+"""The recognition options: one frozen object, validated before any work starts."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+from typing import Any
+
+from transcripts.engine.errors import InvalidOptionError
+from transcripts.engine.languages import normalise_language
+
+CHINESE_SCRIPTS = ("simplified", "traditional", "keep")
+VAD_MODELS = ("fsmn", "silero", "none")
+DEFAULT_MODEL = "whisper-base"
+
+
+@dataclass(frozen=True)
+class TranscribeOptions:
+    # A catalogue name ("whisper-base", "whisper-tiny.en") or a local model directory.
+    model: str = DEFAULT_MODEL
+    # "auto" detects the language; otherwise an ISO code ("zh", "en", ...).
+    language: str = "auto"
+    # Terms the decoder is biased towards (product names, jargon).
+    hotwords: tuple[str, ...] = ()
+    # Inverse text normalisation: keeps the raw text and adds itn_text (二零二五年 → 2025年).
+    itn: bool = True
+    # Chinese output script: simplified (default), traditional, or whatever the model wrote.
+    chinese_script: str = "simplified"
+    # Per-word timing (slower: an extra alignment pass).
+    word_timestamps: bool = False
+    # Beam search width; 1 is greedy decoding.
+    beam_size: int = 5
+    # Voice activity detection before recognition; "none" feeds the whole audio.
+    vad: str = "silero"
+    # Longest piece of audio handed to the recogniser at once, in milliseconds.
+    max_segment_ms: int = 30000
+    # Recognise each channel of a multi-channel file separately (agent / customer).
+    split_channels: bool = False
+
+    def validated(self) -> "TranscribeOptions":
+        """A copy with normalised values; raises InvalidOptionError on anything a user got wrong."""
+        if self.chinese_script not in CHINESE_SCRIPTS:
+            raise InvalidOptionError(
+                f"chinese_script must be one of {', '.join(CHINESE_SCRIPTS)}, got {self.chinese_script!r}."
+            )
+        if self.vad not in VAD_MODELS:
+            raise InvalidOptionError(f"vad must be one of {', '.join(VAD_MODELS)}, got {self.vad!r}.")
+        if not isinstance(self.beam_size, int) or not 1 <= self.beam_size <= 20:
+            raise InvalidOptionError(f"beam_size must be an integer from 1 to 20, got {self.beam_size!r}.")
+        if not isinstance(self.max_segment_ms, int) or not 1000 <= self.max_segment_ms <= 30000:
+            raise InvalidOptionError(
+                f"max_segment_ms must be from 1000 to 30000 (Whisper reads 30 s at most), got {self.max_segment_ms!r}."
+            )
+        if not self.model or not str(self.model).strip():
+            raise InvalidOptionError("model must name a model, e.g. 'whisper-base'.")
+        hotwords = tuple(dict.fromkeys(h.strip() for h in self.hotwords if h and h.strip()))
+        if len(hotwords) > 200 or sum(len(h) for h in hotwords) > 2000:
+            raise InvalidOptionError("Too many hotwords: keep them under 200 terms and 2000 characters.")
+        return replace(self, language=normalise_language(self.language), hotwords=hotwords)
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["hotwords"] = list(self.hotwords)
+        return data

@@ -1,0 +1,66 @@
+"""The one result type every recogniser, exporter, page and API answer shares."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from transcripts.engine.languages import join_texts
+
+
+@dataclass
+class Word:
+    start: float
+    end: float
+    word: str
+    probability: float = 0.0
+
+
+@dataclass
+class Segment:
+    start: float  # seconds on the original recording's timeline
+    end: float
+    text: str
+    itn_text: str = ""
+    channel: str | None = None  # "left"/"right" (or ch1, ch2, ...) when channels were split
+    words: list[Word] = field(default_factory=list)
+
+    def labelled(self, text: str) -> str:
+        return f"[{self.channel}] {text}" if self.channel else text
+
+
+@dataclass
+class TranscriptResult:
+    text: str
+    itn_text: str
+    language: str
+    language_probability: float
+    duration: float  # seconds of audio
+    segments: list[Segment]
+    model: str
+    device: str
+    options: dict[str, Any]
+    processing_seconds: float = 0.0
+
+    @property
+    def real_time_factor(self) -> float:
+        return self.processing_seconds / self.duration if self.duration > 0 else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["real_time_factor"] = round(self.real_time_factor, 4)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "TranscriptResult":
+        segments = [
+            Segment(**{**s, "words": [Word(**w) for w in s.get("words", [])]}) for s in data["segments"]
+        ]
+        fields = {k: v for k, v in data.items() if k in cls.__dataclass_fields__ and k != "segments"}
+        return cls(segments=segments, **fields)
+
+
+def join_segments(segments: list[Segment], language: str | None, *, itn: bool = False) -> str:
+    """The full text: each segment's text (labelled by channel when split), in order."""
+    if any(s.channel for s in segments):
+        return "\n".join(s.labelled(s.itn_text if itn else s.text) for s in segments)
+    return join_texts([s.itn_text if itn else s.text for s in segments], language)
