@@ -78,6 +78,7 @@ class Engine:
             recognition = recognizer.recognize(samples, options, on_position)
             for segment in recognition.segments:
                 segment.channel = label
+                clamp_to_duration(segment, audio.duration)
             segments.extend(recognition.segments)
             if recognition.language_probability >= probability:
                 language, probability = recognition.language, recognition.language_probability
@@ -85,6 +86,18 @@ class Engine:
             progress(total, total)
         segments.sort(key=lambda s: (s.start, s.channel or ""))
         return segments, language, probability
+
+
+def clamp_to_duration(segment: Segment, duration: float) -> None:
+    """Whisper's timestamps can run past the last sample (it predicts them in 20 ms steps from a
+    padded 30 s window); a time outside the recording is never right, so clamp it."""
+
+    def clamp(value: float) -> float:
+        return round(min(max(value, 0.0), duration), 3)
+
+    segment.start, segment.end = clamp(segment.start), clamp(segment.end)
+    for word in segment.words:
+        word.start, word.end = clamp(word.start), clamp(word.end)
 
 
 def finish_segments(segments: list[Segment], language: str, options: TranscribeOptions, cache_dir: Path) -> None:

@@ -1,0 +1,59 @@
+import pytest
+
+from transcripts.engine.errors import InvalidOptionError, UnknownLanguageError
+from transcripts.engine.languages import join_texts, normalise_language
+from transcripts.engine.options import TranscribeOptions
+from transcripts.engine.text import convert_chinese_script, parse_hotwords
+
+
+def test_defaults_validate():
+    options = TranscribeOptions().validated()
+    assert options.language == "auto" and options.chinese_script == "simplified" and options.itn
+
+
+@pytest.mark.parametrize("given, expected", [("ZH", "zh"), ("zh-CN", "zh"), ("", "auto"), (None, "auto"), ("en", "en")])
+def test_language_codes_are_normalised(given, expected):
+    assert normalise_language(given) == expected
+
+
+def test_unknown_language_says_what_to_use():
+    with pytest.raises(UnknownLanguageError, match="ISO 639-1"):
+        TranscribeOptions(language="klingon").validated()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"beam_size": 0}, {"beam_size": 99}, {"chinese_script": "cyrillic"}, {"vad": "magic"},
+     {"max_segment_ms": 60000}, {"model": " "}, {"hotwords": tuple(f"w{i}" for i in range(300))}],
+)
+def test_invalid_options_are_rejected_before_work(change):
+    with pytest.raises(InvalidOptionError):
+        TranscribeOptions(**change).validated()
+
+
+def test_hotwords_are_trimmed_and_deduplicated():
+    assert TranscribeOptions(hotwords=(" ComfyUI ", "", "ComfyUI", "通义千问")).validated().hotwords == (
+        "ComfyUI",
+        "通义千问",
+    )
+
+
+def test_hotword_file_format():
+    text = "# 客服术语\n退费流程 20\n工单编号\ncustomer success\t5\n\nComfyUI"
+    assert parse_hotwords(text) == [("退费流程", 20), ("工单编号", 10), ("customer success", 5), ("ComfyUI", 10)]
+
+
+def test_hotword_weight_out_of_range():
+    with pytest.raises(InvalidOptionError, match="Line 1"):
+        parse_hotwords("term 1000")
+
+
+def test_chinese_script_conversion():
+    assert convert_chinese_script("換一首歌", "simplified") == "换一首歌"
+    assert convert_chinese_script("换一首歌", "traditional") == "換一首歌"
+    assert convert_chinese_script("換一首歌", "keep") == "換一首歌"
+
+
+def test_join_texts_spaces_by_language():
+    assert join_texts(["你好", " 世界 "], "zh") == "你好世界"
+    assert join_texts([" Hello", "world. "], "en") == "Hello world."

@@ -1,0 +1,14 @@
+"""Test settings: a throw-away data directory, a shared model cache, a fast password hasher."""
+import os
+import tempfile
+from pathlib import Path
+
+_REPO = Path(__file__).resolve().parent.parent
+os.environ.setdefault("ASR_DATA_DIR", tempfile.mkdtemp(prefix="asrplatform-test-"))
+# Assembling whisper-base takes a second and 145 MB: keep one copy across test runs.
+os.environ.setdefault("ASR_MODEL_CACHE", str(_REPO / "data" / "test-models"))
+os.environ.setdefault("ASR_DEVICE", "cpu")
+
+from asrplatform.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,46 @@
+"""Helpers for accuracy tests: text normalisation for error rates, and building test audio."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import jiwer
+import numpy as np
+
+_PUNCT = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def normalise_for_scoring(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).lower()
+    return _PUNCT.sub(" ", text).strip()
+
+
+def character_error_rate(references: list[str], hypotheses: list[str]) -> float:
+    """CER over a set of utterances (total edits / total reference characters), ignoring punctuation."""
+    refs = [normalise_for_scoring(r).replace(" ", "") for r in references]
+    hyps = [normalise_for_scoring(h).replace(" ", "") for h in hypotheses]
+    return jiwer.cer(refs, hyps)
+
+
+def word_error_rate(reference: str, hypothesis: str) -> float:
+    return jiwer.wer(normalise_for_scoring(reference), normalise_for_scoring(hypothesis))
+
+
+def white_noise(seconds: float, dbfs: float, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    amplitude = 10 ** (dbfs / 20)  # RMS of uniform noise ~ peak/sqrt(3): scale Gaussian by RMS
+    return (rng.standard_normal(int(seconds * 16000)) * amplitude).astype(np.float32)
+
+
+def to_wav_bytes(samples: np.ndarray, sample_rate: int = 16000) -> bytes:
+    import io
+    import wave
+
+    pcm = (np.clip(samples, -1, 1) * 32767).astype("<i2")
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as wav:
+        wav.setnchannels(1 if pcm.ndim == 1 else pcm.shape[0])
+        wav.setsampwidth(2)
+        wav.setframerate(sample_rate)
+        wav.writeframes(pcm.T.tobytes() if pcm.ndim == 2 else pcm.tobytes())
+    return buffer.getvalue()
