@@ -7,8 +7,9 @@ from pathlib import Path
 
 def output_paths(inputs: list[Path], output_dir: Path, fmt: str) -> list[Path]:
     """`talk.wav` → `out/talk.srt`; when two inputs share a stem (talk.wav, talk.mp3) each keeps its
-    extension (`talk.wav.srt`, `talk.mp3.srt`), and exact repeats get a counter."""
-    stems = Counter(p.stem for p in inputs)
+    extension (`talk.wav.srt`, `talk.mp3.srt`); the same name twice (a/talk.wav, b/talk.wav) gets a
+    counter (`talk.srt`, `talk-2.srt`)."""
+    stems = Counter(p.stem for p in {p.name: p for p in inputs}.values())
     used: set[Path] = set()
     paths = []
     for source in inputs:

@@ -1,0 +1,106 @@
+"""The operator commands, run as a user runs them: `python manage.py ...` in a subprocess."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def manage(*args: str, stdin: str | None = None, timeout: int = 300) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"}
+    return subprocess.run([sys.executable, str(REPO / "manage.py"), *args], cwd=REPO, env=env, input=stdin,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def test_itn_with_an_argument():
+    run = manage("itn", "--language", "zh", "二零二五年三月五号")
+    assert run.returncode == 0 and run.stdout.strip() == "2025年3月5号"
+
+
+def test_itn_reads_lines_from_stdin():
+    run = manage("itn", stdin="百分之十八\n二零二五年\n\n")
+    assert run.returncode == 0
+    assert run.stdout.splitlines() == ["18%", "2025年", ""]
+
+
+def test_itn_unknown_language_fails_cleanly():
+    run = manage("itn", "--language", "xx-yy", "text")
+    assert run.returncode != 0 and "Unknown language" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_asrmodels_lists_models():
+    run = manage("asrmodels")
+    assert run.returncode == 0
+    lines = run.stdout.splitlines()
+    assert lines[0].split()[:4] == ["MODEL", "READY", "SIZE", "LANGUAGES"]
+    assert any(line.startswith("whisper-base") and " yes " in line for line in lines)
+    assert any(line.startswith("whisper-tiny.en") for line in lines)
+
+
+@pytest.mark.slow
+def test_transcribe_writes_one_file_per_input_and_survives_a_bad_one(tmp_path, clips):
+    wav = clips["IT0011W0001.wav"].path
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first, second = tmp_path / "a" / "talk.wav", tmp_path / "b" / "talk.wav"
+    first.write_bytes(wav.read_bytes())
+    second.write_bytes(clips["BAC009S0764W0121.wav"].path.read_bytes())
+    bad = tmp_path / "broken.mp3"
+    bad.write_bytes(b"ID3" + b"\x00" * 500)
+    terms = tmp_path / "terms.txt"
+    terms.write_text("# domain terms\n停滞 20\n")
+    out = tmp_path / "out"
+    run = manage("transcribe", str(first), str(bad), str(second), "--language", "zh", "--hotwords-file", str(terms),
+                 "--format", "srt", "--output", str(out))
+    assert run.returncode != 0  # one file failed ...
+    assert "broken.mp3: error:" in run.stderr and "Traceback" not in run.stderr
+    written = sorted(p.name for p in out.iterdir())
+    assert written == ["talk-2.srt", "talk.srt"]  # ... the two others were written, neither overwritten
+    texts = {p.name: p.read_text(encoding="utf-8") for p in out.iterdir()}
+    assert "换一首歌" in texts["talk.srt"] and "00:00:0" in texts["talk.srt"]
+    assert "停滞" in texts["talk-2.srt"]  # misheard as 停制 without the hotword
+    summaries = [line for line in run.stdout.splitlines() if "RTF" in line]
+    assert len(summaries) == 2 and "language zh" in summaries[0]
+
+
+@pytest.mark.slow
+def test_transcribe_same_stem_different_extension(tmp_path, clips):
+    source = clips["IT0011W0001.wav"].path
+    (tmp_path / "talk.wav").write_bytes(source.read_bytes())
+    (tmp_path / "talk.flac").write_bytes(clips["jfk.flac"].path.read_bytes())
+    run = manage("transcribe", str(tmp_path / "talk.wav"), str(tmp_path / "talk.flac"), "--format", "json",
+                 "--output", str(tmp_path / "out"))
+    assert run.returncode == 0, run.stderr
+    results = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in (tmp_path / "out").iterdir()}
+    assert set(results) == {"talk.wav.json", "talk.flac.json"}
+    assert results["talk.wav.json"]["language"] == "zh" and results["talk.flac.json"]["language"] == "en"
+
+
+def test_transcribe_unknown_model_fails_before_any_file(tmp_path, clips):
+    run = manage("transcribe", str(clips["IT0011W0001.wav"].path), "--model", "nope", "--output", str(tmp_path))
+    assert run.returncode != 0 and "Unknown model 'nope'" in run.stderr and "Traceback" not in run.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_transcribe_missing_file(tmp_path):
+    run = manage("transcribe", str(tmp_path / "missing.wav"), "--output", str(tmp_path / "out"))
+    assert run.returncode != 0 and "No such audio file" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_check_passes_on_the_defaults():
+    run = manage("check")
+    assert run.returncode == 0, run.stderr
+
+
+def test_settings_are_safe_by_default():
+    assert settings.DEBUG is False
+    # pytest-django adds "testserver" for its test client; nothing else may be there.
+    assert [h for h in settings.ALLOWED_HOSTS if h != "testserver"] == ["127.0.0.1", "localhost", "[::1]"]
+    key_file = Path(settings.DATA_DIR) / "secret_key"
+    assert key_file.read_text().strip() == settings.SECRET_KEY
+    assert oct(key_file.stat().st_mode & 0o777) == "0o600"
