@@ -5,8 +5,6 @@ post-processing (script conversion, ITN); the pipeline does that the same way fo
 """
 from __future__ import annotations
 
-import contextlib
-import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,6 +14,7 @@ import numpy as np
 
 from transcripts.engine.audio import SAMPLE_RATE
 from transcripts.engine.device import DeviceChoice
+from transcripts.engine.funasr_runtime import quiet_funasr
 from transcripts.engine.errors import BrokenModelError, InvalidOptionError
 from transcripts.engine.languages import AUTO
 from transcripts.engine.models import ModelLocation
@@ -108,13 +107,13 @@ class FunASRRecognizer:
     """Any local FunASR model directory (Paraformer, SenseVoice, Fun-ASR-Nano ...) via AutoModel."""
 
     def __init__(self, location: ModelLocation, device: DeviceChoice, threads: int = 0) -> None:
-        with contextlib.redirect_stdout(io.StringIO()):  # funasr prints notices on import
+        with quiet_funasr():
             from funasr import AutoModel
 
         self.name = location.name
         self.device = device
         try:
-            with contextlib.redirect_stdout(io.StringIO()):
+            with quiet_funasr():
                 self.model = AutoModel(
                     model=str(location.path),
                     device=device.label,
@@ -135,7 +134,7 @@ class FunASRRecognizer:
         kwargs = {"hotword": " ".join(options.hotwords)} if options.hotwords else {}
         if options.language != AUTO:
             kwargs["language"] = options.language
-        with contextlib.redirect_stdout(io.StringIO()):
+        with quiet_funasr():
             outputs = self.model.generate(input=audio, disable_pbar=True, **kwargs)
         duration = len(audio) / SAMPLE_RATE
         segments = []

@@ -81,7 +81,8 @@ def iter_audio(
         keep = split_channels and channels > 1
         labels = _channel_labels(channels) if keep else ()
         layout = stream.codec_context.layout.name if keep else "mono"
-        resampler = av.AudioResampler(format="fltp", layout=layout, rate=SAMPLE_RATE)
+        # s16 like faster-whisper's own decode_audio: the same samples give the same decoding.
+        resampler = av.AudioResampler(format="s16p", layout=layout, rate=SAMPLE_RATE)
         pending: list[np.ndarray] = []
         pending_len = 0
         limit = int(chunk_seconds * SAMPLE_RATE)
@@ -118,7 +119,7 @@ def _decoded_frames(container, stream) -> Iterator:
 
 
 def _shape(array: np.ndarray, keep_channels: bool) -> np.ndarray:
-    array = array.astype(np.float32, copy=False)
+    array = array.astype(np.float32) / 32768.0
     return array if keep_channels else array.reshape(-1)
 
 

@@ -1,0 +1,17 @@
+"""`make bench`: every benchmark, each printing ratios against a baseline run in the same process."""
+import os
+import sys
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+
+
+def main() -> None:
+    from bench import engine_overhead
+
+    selected = set(sys.argv[1:])
+    for name, module in [("engine", engine_overhead)]:
+        if not selected or name in selected:
+            module.main()
+
+
+main()

