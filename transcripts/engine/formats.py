@@ -104,3 +104,17 @@ def render(result: TranscriptResult, fmt: str, *, use_itn: bool = True) -> str:
             f"Unknown format {fmt!r}; choose one of {', '.join(RENDERERS)}."
         ) from None
     return renderer(result, use_itn)
+
+
+def render_speech_segments(segments, *, fmt: str, duration_ms: int, options: dict) -> str:
+    """VAD output (spans with start_ms/end_ms) as CSV (UTF-8 BOM) or JSON, with the options used."""
+    rows = [{"start_ms": s.start_ms, "end_ms": s.end_ms, "duration_ms": s.duration_ms} for s in segments]
+    if fmt == "json":
+        return json.dumps({"duration_ms": duration_ms, "options": options, "segments": rows}, indent=2) + "\n"
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=["start_ms", "end_ms", "duration_ms"])
+        writer.writeheader()
+        writer.writerows(rows)
+        return "\ufeff" + buffer.getvalue()
+    raise InvalidOptionError(f"Unknown VAD format {fmt!r}; choose csv or json.")

@@ -1,0 +1,111 @@
+"""Both real VAD models on the shared recordings and on a file with known speech positions."""
+import numpy as np
+import pytest
+
+from tests.speech import to_wav_bytes, white_noise
+from transcripts.engine.audio import decode_audio
+from transcripts.engine.errors import EmptyAudioError, InvalidOptionError
+from transcripts.engine.formats import render_speech_segments
+from transcripts.engine.vad import VadOptions, detect_speech, probabilities_to_spans
+from transcripts.engine.segments import Span
+
+MODELS = ["fsmn", "silero"]
+CLIPS = ["BAC009S0764W0121.wav", "IT0011W0001.wav", "TEST_NET_Y0000000000_-KTKHdZ2fb8_S00000.wav",
+         "TEST_MEETING_T0000000001_S00000.wav", "jfk.flac"]
+GAPS_S = [2.0, 1.5, 3.0, 2.5, 4.0]
+TOLERANCE_MS = 300
+
+
+def trim_silence(samples: np.ndarray, floor_db: float = -35.0) -> np.ndarray:
+    """The clip without its leading and trailing silence, so its ends are where speech is."""
+    frames = samples[: len(samples) // 160 * 160].reshape(-1, 160)
+    level = 20 * np.log10(np.sqrt((frames ** 2).mean(axis=1)) + 1e-9)
+    loud = np.flatnonzero(level > floor_db + level.max())
+    return samples[loud[0] * 160:(loud[-1] + 1) * 160]
+
+
+@pytest.fixture(scope="module")
+def known_file(clips):
+    pieces, truth, position = [], [], 0
+    for name, gap in zip(CLIPS, GAPS_S):
+        speech = trim_silence(decode_audio(clips[name].path).samples)
+        silence = np.zeros(int(gap * 16000), np.float32)
+        pieces += [silence, speech]
+        position += len(silence)
+        truth.append((position // 16, (position + len(speech)) // 16))
+        position += len(speech)
+    pieces.append(np.zeros(32000, np.float32))
+    return to_wav_bytes(np.concatenate(pieces)), truth
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_each_clip_found_within_300_ms(known_file, model):
+    data, truth = known_file
+    speech = detect_speech(data, VadOptions(model=model))
+    for start, end in truth:
+        inside = [s for s in speech.raw if s.end_ms > start - TOLERANCE_MS and s.start_ms < end + TOLERANCE_MS]
+        assert inside, f"no speech found in {start}-{end} ms"
+        assert abs(inside[0].start_ms - start) <= TOLERANCE_MS, (model, start, inside[0])
+        assert abs(inside[-1].end_ms - end) <= TOLERANCE_MS, (model, end, inside[-1])
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_speech_found_in_every_shared_clip(clips, model):
+    for name in CLIPS + ["hotwords.mp3", "multilingual.mp3"]:
+        speech = detect_speech(clips[name].path, VadOptions(model=model))
+        covered = sum(s.duration_ms for s in speech.segments)
+        assert covered >= 0.5 * speech.duration_ms, name
+        assert all(s.duration_ms <= 30_000 for s in speech.segments)
+
+
+@pytest.mark.parametrize("model", MODELS)
+@pytest.mark.parametrize("kind", ["silence", "noise"])
+def test_no_speech_in_silence_or_noise(model, kind):
+    samples = np.zeros(16000 * 60, np.float32) if kind == "silence" else white_noise(60, -30)
+    speech = detect_speech(to_wav_bytes(samples), VadOptions(model=model))
+    assert speech.segments == [] and speech.duration_ms == 60_000
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_max_segment_length_is_respected(clips, model):
+    speech = detect_speech(clips["multilingual.mp3"].path, VadOptions(model=model, max_segment_ms=5000))
+    assert len(speech.segments) >= 8
+    assert all(s.duration_ms <= 5000 for s in speech.segments)
+
+
+def test_progress_follows_the_audio_position(clips):
+    positions = []
+    detect_speech(clips["multilingual.mp3"].path, VadOptions(model="silero"), lambda done, _: positions.append(done))
+    assert positions == sorted(positions) and positions[-1] == pytest.approx(59.9, abs=0.05)
+
+
+def test_invalid_vad_options():
+    for bad in [VadOptions(model="webrtc"), VadOptions(threshold=1.5), VadOptions(max_segment_ms=45_000),
+                VadOptions(pad_ms=-1)]:
+        with pytest.raises(InvalidOptionError):
+            bad.validated()
+
+
+def test_empty_audio_is_a_user_error():
+    with pytest.raises(EmptyAudioError):
+        detect_speech(to_wav_bytes(np.zeros(0, np.float32)))
+
+
+def test_hysteresis_of_probabilities():
+    probabilities = np.array([0.1, 0.9, 0.9, 0.4, 0.9, 0.1, 0.1, 0.1, 0.1, 0.9])
+    assert probabilities_to_spans(probabilities, frame_ms=100, threshold=0.5, min_silence_ms=300) == [
+        Span(100, 500), Span(900, 1000)
+    ]
+
+
+def test_vad_segments_render_as_csv_and_json():
+    import csv
+    import io
+    import json
+
+    segments = [Span(0, 1500), Span(2000, 2500)]
+    rows = list(csv.DictReader(io.StringIO(render_speech_segments(segments, fmt="csv", duration_ms=3000, options={}).lstrip("\ufeff"))))
+    assert rows == [{"start_ms": "0", "end_ms": "1500", "duration_ms": "1500"},
+                    {"start_ms": "2000", "end_ms": "2500", "duration_ms": "500"}]
+    data = json.loads(render_speech_segments(segments, fmt="json", duration_ms=3000, options={"model": "fsmn"}))
+    assert data["options"] == {"model": "fsmn"} and data["segments"][1]["duration_ms"] == 500
