@@ -15,7 +15,7 @@ def test_a_local_funasr_model_transcribes_through_the_engine(engine, clips, tiny
     clip = clips["IT0011W0001.wav"]
     positions = []
     result = engine.transcribe(clip.path, TranscribeOptions(model=str(tiny_model), language="zh"),
-                               lambda done, total: positions.append((done, total)))
+                               lambda done, total, stage: positions.append((done, total)))
     assert result.model == str(tiny_model)
     assert result.duration == pytest.approx(1.992, abs=0.01)
     # Random weights give meaningless text, but only from the model's own vocabulary.

@@ -50,13 +50,16 @@ def test_jfk_word_error_rate(engine, clips):
     clip = clips["jfk.flac"]
     positions = []
     result = engine.transcribe(clip.path, TranscribeOptions(word_timestamps=True),
-                               lambda done, total: positions.append(done))
+                               lambda done, total, stage: positions.append((stage, done)))
     assert result.language == "en"
     assert word_error_rate(clip.text, result.text) <= JFK_WER_MAX
     assert_invariants(result)
     words = [w for s in result.segments for w in s.words]
     assert len(words) >= 20 and all(a.start <= b.start for a, b in zip(words, words[1:]))
-    assert positions == sorted(positions) and positions[-1] == pytest.approx(result.duration)
+    recognition = [done for stage, done in positions if stage == "recognition"]
+    assert recognition == sorted(recognition) and recognition[-1] == pytest.approx(result.duration)
+    vad = [done for stage, done in positions if stage == "vad"]
+    assert vad and vad[-1] == pytest.approx(result.duration, abs=0.05)
 
 
 def test_hotword_is_recognised(engine, clips):

@@ -1,21 +1,21 @@
 """Recognisers: one backend per engine behind the `Recognizer` protocol.
 
-A recogniser turns 16 kHz float32 mono audio into timed text segments. It does no text
-post-processing (script conversion, ITN); the pipeline does that the same way for every backend.
+A recogniser turns 16 kHz float32 mono audio into timed text segments: either a whole recording
+(`recognize`, when VAD is off) or a batch of packed speech windows (`recognize_windows`). It does
+no text post-processing (script conversion, ITN); the pipeline does that for every backend alike.
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
 
 from transcripts.engine.audio import SAMPLE_RATE
 from transcripts.engine.device import DeviceChoice
-from transcripts.engine.funasr_runtime import quiet_funasr
 from transcripts.engine.errors import BrokenModelError, InvalidOptionError
+from transcripts.engine.funasr_runtime import quiet_funasr
 from transcripts.engine.languages import AUTO
 from transcripts.engine.models import ModelLocation
 from transcripts.engine.options import TranscribeOptions
@@ -25,32 +25,27 @@ from transcripts.engine.result import Segment, Word
 PositionCallback = Callable[[float], None]
 
 
-@dataclass
-class Recognition:
-    segments: list[Segment]
-    language: str
-    language_probability: float
-    extra: dict = field(default_factory=dict)
-
-
 class Recognizer(Protocol):
     name: str
     device: DeviceChoice
 
+    def resolve_language(self, options: TranscribeOptions, sample: np.ndarray) -> tuple[str, float]:
+        """The language to decode in: the requested one (probability 1), or detected on `sample`."""
+
     def recognize(
-        self, audio: np.ndarray, options: TranscribeOptions, on_position: PositionCallback | None = None
-    ) -> Recognition: ...
+        self, audio: np.ndarray, options: TranscribeOptions, language: str, on_position: PositionCallback | None = None
+    ) -> list[Segment]:
+        """A whole recording, times relative to its start."""
 
-
-def _silero_parameters(options: TranscribeOptions) -> dict:
-    return {"max_speech_duration_s": options.max_segment_ms / 1000}
+    def recognize_windows(self, windows: list[np.ndarray], options: TranscribeOptions, language: str) -> list[list[Segment]]:
+        """Several windows (<= 30 s each) at once; per window, segments with times inside it."""
 
 
 class WhisperRecognizer:
-    """faster-whisper (CTranslate2) Whisper models."""
+    """faster-whisper (CTranslate2) Whisper models; windows go through its batched pipeline."""
 
     def __init__(self, location: ModelLocation, device: DeviceChoice, threads: int = 0) -> None:
-        from faster_whisper import WhisperModel
+        from faster_whisper import BatchedInferencePipeline, WhisperModel
 
         self.name = location.name
         self.device = device
@@ -68,36 +63,62 @@ class WhisperRecognizer:
             raise BrokenModelError(
                 f"The model at {location.path} could not be loaded ({e}). Re-install it or pick another model."
             ) from e
+        self.batched = BatchedInferencePipeline(self.model)
 
-    def transcribe_kwargs(self, options: TranscribeOptions) -> dict:
-        """The faster-whisper arguments for `options` (the benchmark calls faster-whisper with these)."""
-        language = None if options.language == AUTO else options.language
+    def resolve_language(self, options: TranscribeOptions, sample: np.ndarray) -> tuple[str, float]:
         if self.english_only:
-            if language not in (None, "en"):
+            if options.language not in (AUTO, "en"):
                 raise InvalidOptionError(
                     f"{self.name} recognises English only; use language 'en' or 'auto', or model whisper-base."
                 )
-            language = "en"
+            return "en", 1.0
+        if options.language != AUTO:
+            return options.language, 1.0
+        if len(sample) == 0:
+            return "en", 0.0
+        language, probability, _ = self.model.detect_language(sample[: 30 * SAMPLE_RATE])
+        return language, float(probability)
+
+    def _common(self, options: TranscribeOptions, language: str) -> dict:
         return {
             "language": language,
             "beam_size": options.beam_size,
             "word_timestamps": options.word_timestamps,
-            "vad_filter": options.vad != "none",
-            "vad_parameters": _silero_parameters(options) if options.vad != "none" else None,
             "hotwords": " ".join(options.hotwords) or None,
         }
 
+    def transcribe_kwargs(self, options: TranscribeOptions, language: str | None) -> dict:
+        """The arguments for faster-whisper's own `transcribe` (the benchmark's baseline uses them)."""
+        return {**self._common(options, language), "vad_filter": False}
+
     def recognize(
-        self, audio: np.ndarray, options: TranscribeOptions, on_position: PositionCallback | None = None
-    ) -> Recognition:
-        pieces, info = self.model.transcribe(audio, **self.transcribe_kwargs(options))
+        self, audio: np.ndarray, options: TranscribeOptions, language: str, on_position: PositionCallback | None = None
+    ) -> list[Segment]:
+        pieces, _info = self.model.transcribe(audio, **self.transcribe_kwargs(options, language))
         segments = []
         for piece in pieces:
-            words = [Word(w.start, w.end, w.word, w.probability) for w in (piece.words or [])]
-            segments.append(Segment(start=piece.start, end=piece.end, text=piece.text.strip(), words=words))
+            segments.append(_segment(piece, 0.0))
             if on_position:
                 on_position(piece.end)
-        return Recognition(segments, info.language, float(info.language_probability))
+        return segments
+
+    def recognize_windows(self, windows: list[np.ndarray], options: TranscribeOptions, language: str) -> list[list[Segment]]:
+        offsets = np.cumsum([0] + [len(w) for w in windows]) / SAMPLE_RATE
+        stamps = [{"start": float(offsets[i]), "end": float(offsets[i + 1])} for i in range(len(windows))]
+        pieces, _info = self.batched.transcribe(
+            np.concatenate(windows), clip_timestamps=stamps, batch_size=max(1, len(windows)),
+            vad_filter=False, without_timestamps=False, **self._common(options, language),
+        )
+        per_window: list[list[Segment]] = [[] for _ in windows]
+        for piece in pieces:
+            index = min(int(np.searchsorted(offsets, piece.start, side="right")) - 1, len(windows) - 1)
+            per_window[max(index, 0)].append(_segment(piece, float(offsets[max(index, 0)])))
+        return per_window
+
+
+def _segment(piece, offset: float) -> Segment:
+    words = [Word(w.start - offset, w.end - offset, w.word, w.probability) for w in (piece.words or [])]
+    return Segment(start=piece.start - offset, end=piece.end - offset, text=piece.text.strip(), words=words)
 
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -128,27 +149,39 @@ class FunASRRecognizer:
                 "Check config.yaml, model.pt and the token list."
             ) from e
 
-    def recognize(
-        self, audio: np.ndarray, options: TranscribeOptions, on_position: PositionCallback | None = None
-    ) -> Recognition:
+    def resolve_language(self, options: TranscribeOptions, sample: np.ndarray) -> tuple[str, float]:
+        # FunASR models report no language; "auto" is settled from the text afterwards.
+        return options.language, 1.0 if options.language != AUTO else 0.0
+
+    def _one(self, audio: np.ndarray, options: TranscribeOptions, language: str) -> list[Segment]:
         kwargs = {"hotword": " ".join(options.hotwords)} if options.hotwords else {}
-        if options.language != AUTO:
-            kwargs["language"] = options.language
+        if language != AUTO:
+            kwargs["language"] = language
         with quiet_funasr():
             outputs = self.model.generate(input=audio, disable_pbar=True, **kwargs)
         duration = len(audio) / SAMPLE_RATE
         segments = []
         for output in outputs:
             text = str(output.get("text", "")).strip()
-            if not text:
-                continue
-            stamps = output.get("timestamp") or []
-            start = stamps[0][0] / 1000 if stamps else 0.0
-            end = stamps[-1][1] / 1000 if stamps else duration
-            segments.append(Segment(start=start, end=min(end, duration), text=text))
+            if text:
+                stamps = output.get("timestamp") or []
+                start = stamps[0][0] / 1000 if stamps else 0.0
+                end = stamps[-1][1] / 1000 if stamps else duration
+                segments.append(Segment(start=start, end=min(end, duration), text=text))
+        return segments
+
+    def recognize(
+        self, audio: np.ndarray, options: TranscribeOptions, language: str, on_position: PositionCallback | None = None
+    ) -> list[Segment]:
+        segments = self._one(audio, options, language)
         if on_position:
-            on_position(duration)
-        joined = "".join(s.text for s in segments)
-        language = options.language if options.language != AUTO else ("zh" if _CJK.search(joined) else "en")
-        # FunASR reports no language probability; 1.0 when the caller fixed the language.
-        return Recognition(segments, language, 1.0 if options.language != AUTO else 0.0)
+            on_position(len(audio) / SAMPLE_RATE)
+        return segments
+
+    def recognize_windows(self, windows: list[np.ndarray], options: TranscribeOptions, language: str) -> list[list[Segment]]:
+        return [self._one(window, options, language) for window in windows]
+
+
+def language_from_text(text: str) -> str:
+    """For backends that report none: Chinese when the text has CJK characters, else English."""
+    return "zh" if _CJK.search(text) else "en"

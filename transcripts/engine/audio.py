@@ -135,3 +135,16 @@ def decode_audio(source: AudioSource, *, split_channels: bool = False) -> Audio:
     if samples.shape[-1] == 0:
         raise EmptyAudioError("The recording contains no audio samples. Choose a file with sound in it.")
     return Audio(samples=samples, channel_labels=labels)
+
+
+def probe_duration(source: AudioSource) -> float:
+    """The duration the container declares, in seconds (0.0 when it declares none); cheap."""
+    if isinstance(source, (bytes, bytearray)) and not source:
+        return 0.0
+    container = _open(source)
+    try:
+        return float(container.duration or 0) / 1_000_000
+    finally:
+        container.close()
+        if hasattr(source, "seek"):
+            source.seek(0)

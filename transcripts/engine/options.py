@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from transcripts.engine.vad import VadOptions
 
 from transcripts.engine.errors import InvalidOptionError
 from transcripts.engine.languages import normalise_language
@@ -28,8 +31,9 @@ class TranscribeOptions:
     word_timestamps: bool = False
     # Beam search width; 1 is greedy decoding.
     beam_size: int = 5
-    # Voice activity detection before recognition; "none" feeds the whole audio.
-    vad: str = "silero"
+    # Voice activity detection before recognition: fsmn (default), silero, or "none" to feed the
+    # whole audio to the model.
+    vad: str = "fsmn"
     # Longest piece of audio handed to the recogniser at once, in milliseconds.
     max_segment_ms: int = 30000
     # Recognise each channel of a multi-channel file separately (agent / customer).
@@ -55,6 +59,11 @@ class TranscribeOptions:
         if len(hotwords) > 200 or sum(len(h) for h in hotwords) > 2000:
             raise InvalidOptionError("Too many hotwords: keep them under 200 terms and 2000 characters.")
         return replace(self, language=normalise_language(self.language), hotwords=hotwords)
+
+    def vad_options(self) -> "VadOptions":
+        from transcripts.engine.vad import VadOptions
+
+        return VadOptions(model=self.vad, max_segment_ms=self.max_segment_ms)
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -1,21 +1,35 @@
-"""The flow of one recording: decode → recognise (with VAD) → script conversion → ITN → result."""
+"""The flow of one recording: VAD → packed windows → batched recognition → script → ITN → result.
+
+Long recordings are decoded twice in streaming fashion: once for VAD (keeping only the speech
+spans and a 10 ms energy track), once to cut the speech out and recognise it window by window.
+Peak memory therefore does not grow with the length of the file beyond the spans and the text.
+"""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
-from transcripts.engine.audio import Audio, AudioSource, decode_audio
+import numpy as np
+
+from transcripts.engine.asr import Recognizer, language_from_text
+from transcripts.engine.audio import AudioSource, decode_audio, iter_audio, probe_duration
+from transcripts.engine.clips import array_chunks, iter_clips
 from transcripts.engine.errors import AudioTooLongError
 from transcripts.engine.itn import inverse_normalize
+from transcripts.engine.languages import AUTO
 from transcripts.engine.manager import ModelManager
 from transcripts.engine.options import TranscribeOptions
+from transcripts.engine.packing import Window, pack
 from transcripts.engine.result import Segment, TranscriptResult, join_segments
 from transcripts.engine.text import convert_chinese_script
+from transcripts.engine.vad import SpeechMap, detect_speech
 
-# Called with (seconds of audio recognised so far, total seconds of audio).
-ProgressCallback = Callable[[float, float], None]
+# Called with (seconds of audio done in this stage, total seconds, stage): stage is "vad" while
+# speech is being found, then "recognition".
+ProgressCallback = Callable[[float, float, str], None]
 
 _CHINESE = ("zh", "yue")
 
@@ -26,6 +40,15 @@ class EngineConfig:
     device: str = "auto"
     threads: int = 0
     max_duration_s: float = 6 * 3600
+    # Packed windows (<= 30 s each) decoded together; more uses more memory for little CPU gain.
+    batch_size: int = 8
+
+
+@dataclass
+class _Recognised:
+    segments: list[Segment]
+    language: str
+    probability: float
 
 
 class Engine:
@@ -42,20 +65,36 @@ class Engine:
         options = options.validated()
         recognizer = self.models.get(options.model)
         started = time.perf_counter()
-        audio = decode_audio(source, split_channels=options.split_channels)
-        if audio.duration > self.config.max_duration_s:
-            raise AudioTooLongError(
-                f"The recording lasts {audio.duration / 3600:.1f} h; the limit is "
-                f"{self.config.max_duration_s / 3600:.1f} h. Split it and submit the parts."
-            )
-        segments, language, probability = self._recognize_channels(recognizer, audio, options, progress)
-        finish_segments(segments, language, options, self.config.cache_dir)
+        report = progress or (lambda done, total, stage: None)
+        if options.split_channels:
+            audio = decode_audio(source, split_channels=True)
+            self._check_duration(audio.duration)
+            duration = audio.duration
+            runs = [self._from_samples(recognizer, samples, options, report, label) for label, samples in audio.channels()]
+            recognised = _merge_channels(runs)
+        elif options.vad == "none":
+            audio = decode_audio(source)
+            self._check_duration(audio.duration)
+            duration = audio.duration
+            recognised = self._from_samples(recognizer, audio.samples, options, report, None)
+        else:
+            expected = probe_duration(source)
+            self._check_duration(expected)
+            speech = detect_speech(source, options.vad_options(), lambda done, _: report(done, expected, "vad"))
+            duration = speech.duration_ms / 1000
+            self._check_duration(duration)
+            recognised = self._from_speech(recognizer, speech, (c for c, _ in iter_audio(source)), options, report)
+        report(duration, duration, "recognition")
+        segments = recognised.segments
+        for segment in segments:
+            clamp_to_duration(segment, duration)
+        finish_segments(segments, recognised.language, options, self.config.cache_dir)
         return TranscriptResult(
-            text=join_segments(segments, language),
-            itn_text=join_segments(segments, language, itn=True),
-            language=language,
-            language_probability=round(probability, 4),
-            duration=round(audio.duration, 3),
+            text=join_segments(segments, recognised.language),
+            itn_text=join_segments(segments, recognised.language, itn=True),
+            language=recognised.language,
+            language_probability=round(recognised.probability, 4),
+            duration=round(duration, 3),
             segments=segments,
             model=recognizer.name,
             device=recognizer.device.label,
@@ -63,29 +102,63 @@ class Engine:
             processing_seconds=round(time.perf_counter() - started, 3),
         )
 
-    def _recognize_channels(self, recognizer, audio: Audio, options, progress):
-        channels = audio.channels()
-        total = audio.duration * len(channels)
+    def _check_duration(self, seconds: float) -> None:
+        if seconds > self.config.max_duration_s:
+            raise AudioTooLongError(
+                f"The recording lasts {seconds / 3600:.1f} h; the limit is "
+                f"{self.config.max_duration_s / 3600:.1f} h. Split it and submit the parts."
+            )
+
+    def _from_samples(self, recognizer: Recognizer, samples: np.ndarray, options: TranscribeOptions,
+                      report: ProgressCallback, channel: str | None) -> _Recognised:
+        """One channel held in memory (mono without VAD, or one side of a split recording)."""
+        duration = len(samples) / 16000
+        if options.vad == "none":
+            language, probability = recognizer.resolve_language(options, samples)
+            segments = recognizer.recognize(samples, options, language, lambda done: report(done, duration, "recognition"))
+            result = _Recognised(segments, language, probability)
+        else:
+            speech = detect_speech(samples, options.vad_options())
+            result = self._from_speech(recognizer, speech, array_chunks(samples), options, report)
+        for segment in result.segments:
+            segment.channel = channel
+        return result
+
+    def _from_speech(self, recognizer: Recognizer, speech: SpeechMap, chunks: Iterable[np.ndarray],
+                     options: TranscribeOptions, report: ProgressCallback) -> _Recognised:
+        duration = speech.duration_ms / 1000
+        language, probability = None, 0.0
         segments: list[Segment] = []
-        language, probability = options.language, 0.0
-        for index, (label, samples) in enumerate(channels):
-            offset = index * audio.duration
+        windows = pack(iter_clips(chunks, speech.segments), max_ms=options.max_segment_ms)
+        for batch in _batches(windows, self.config.batch_size):
+            if language is None:
+                language, probability = recognizer.resolve_language(options, batch[0].samples)
+            found = recognizer.recognize_windows([w.samples for w in batch], options, language)
+            for window, window_segments in zip(batch, found):
+                segments.extend(_to_recording_time(window, window_segments))
+            report(batch[-1].end_ms / 1000, duration, "recognition")
+        if language is None or language == AUTO:
+            language = language_from_text("".join(s.text for s in segments)) if segments else options.language
+        return _Recognised(segments, language, probability)
 
-            def on_position(position: float, offset: float = offset) -> None:
-                if progress:
-                    progress(min(offset + position, total), total)
 
-            recognition = recognizer.recognize(samples, options, on_position)
-            for segment in recognition.segments:
-                segment.channel = label
-                clamp_to_duration(segment, audio.duration)
-            segments.extend(recognition.segments)
-            if recognition.language_probability >= probability:
-                language, probability = recognition.language, recognition.language_probability
-        if progress:
-            progress(total, total)
-        segments.sort(key=lambda s: (s.start, s.channel or ""))
-        return segments, language, probability
+def _batches(windows: Iterator[Window], size: int) -> Iterator[list[Window]]:
+    while batch := list(islice(windows, size)):
+        yield batch
+
+
+def _to_recording_time(window: Window, segments: list[Segment]) -> list[Segment]:
+    for segment in segments:
+        segment.start, segment.end = window.to_original(segment.start), window.to_original(segment.end)
+        for word in segment.words:
+            word.start, word.end = window.to_original(word.start), window.to_original(word.end)
+    return segments
+
+
+def _merge_channels(runs: list[_Recognised]) -> _Recognised:
+    segments = sorted((s for run in runs for s in run.segments), key=lambda s: (s.start, s.channel or ""))
+    best = max(runs, key=lambda run: run.probability)
+    return _Recognised(segments, best.language, best.probability)
 
 
 def clamp_to_duration(segment: Segment, duration: float) -> None:

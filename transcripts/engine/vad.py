@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib.util
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
@@ -19,11 +19,13 @@ from typing import Protocol
 import numpy as np
 
 from transcripts.engine.audio import SAMPLE_RATE, AudioSource, iter_audio
+from transcripts.engine.clips import array_chunks
 from transcripts.engine.funasr_runtime import quiet_funasr
 from transcripts.engine.errors import BrokenModelError, EmptyAudioError, InvalidOptionError
 from transcripts.engine.segments import FRAME_MS, Span, shape
 
 VAD_MODELS = ("fsmn", "silero")
+_DEFAULT_PAD_MS = {"fsmn": 0, "silero": 300}
 _FRAME = SAMPLE_RATE * FRAME_MS // 1000
 
 
@@ -38,8 +40,11 @@ class VadOptions:
     min_speech_ms: int = 250
     # A pause at least this long ends a speech span.
     min_silence_ms: int = 500
-    # Added before and after each span, so word edges are not clipped.
-    pad_ms: int = 200
+    # Added before and after each span, so word edges are not clipped. None: the model's own
+    # default: FSMN 0 ms, as its spans already include FunASR's 200 ms look-back and 100 ms
+    # look-ahead; Silero 300 ms, because its spans are tight around voiced frames (faster-whisper
+    # uses 400 ms; 300 keeps segment ends within 300 ms of the shared clips' own ends).
+    pad_ms: int | None = None
     # Neighbouring spans closer than this are joined (up to max_segment_ms).
     merge_gap_ms: int = 500
     # No segment handed to the recogniser is longer than this.
@@ -48,6 +53,8 @@ class VadOptions:
     def validated(self) -> "VadOptions":
         if self.model not in VAD_MODELS:
             raise InvalidOptionError(f"VAD model must be one of {', '.join(VAD_MODELS)}, got {self.model!r}.")
+        if self.pad_ms is None:
+            return replace(self, pad_ms=_DEFAULT_PAD_MS[self.model]).validated()
         if not 0.0 < self.threshold < 1.0:
             raise InvalidOptionError(f"VAD threshold must be between 0 and 1, got {self.threshold!r}.")
         for name in ("min_speech_ms", "min_silence_ms", "pad_ms", "merge_gap_ms"):
@@ -61,7 +68,7 @@ class VadOptions:
         return self
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        return asdict(self.validated())
 
 
 @dataclass
@@ -234,17 +241,19 @@ def frame_energy(samples: np.ndarray) -> np.ndarray:
 
 
 def detect_speech(
-    source: AudioSource,
+    source: AudioSource | np.ndarray,
     options: VadOptions = VadOptions(),
     progress: Callable[[float, float | None], None] | None = None,
 ) -> SpeechMap:
-    """Stream `source` through the VAD; returns shaped segments (none over max_segment_ms)."""
+    """Stream `source` (a file, bytes, or 16 kHz samples) through the VAD; returns shaped segments
+    (none over max_segment_ms)."""
     options = options.validated()
+    chunks = array_chunks(source) if isinstance(source, np.ndarray) else (c for c, _ in iter_audio(source))
     detector = DETECTORS[options.model](options)
     energies: list[np.ndarray] = []
     carry = np.zeros(0, np.float32)
     samples_seen = 0
-    for chunk, final in _with_final_flag(chunk for chunk, _ in iter_audio(source)):
+    for chunk, final in _with_final_flag(chunks):
         detector.feed(chunk, final)
         samples_seen += len(chunk)
         framed = np.concatenate([carry, chunk])

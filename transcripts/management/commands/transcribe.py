@@ -25,7 +25,8 @@ class Command(BaseCommand):
         parser.add_argument("--output", default=".", help="output directory (created if missing)")
         parser.add_argument("--no-itn", action="store_true", help="keep spoken numbers (no inverse text normalisation)")
         parser.add_argument("--script", default="simplified", choices=CHINESE_SCRIPTS, help="Chinese output script")
-        parser.add_argument("--vad", default=TranscribeOptions.vad, choices=VAD_MODELS)
+        parser.add_argument("--vad", default=TranscribeOptions.vad, choices=VAD_MODELS,
+                            help="fsmn (default), silero, or none to feed the whole audio to the model")
         parser.add_argument("--word-timestamps", action="store_true")
         parser.add_argument("--beam-size", type=int, default=5)
         parser.add_argument("--split-channels", action="store_true", help="recognise each channel separately")
@@ -73,13 +74,18 @@ class Command(BaseCommand):
 
     def _transcribe_one(self, engine, source: Path, target: Path, options, fmt: str) -> bool:
         bar: tqdm | None = None
+        current_stage = ""
 
-        def progress(position: float, total: float) -> None:
-            nonlocal bar
-            if bar is None:
-                bar = tqdm(total=round(total, 1), unit="s", desc=source.name, leave=False, file=sys.stderr,
+        def progress(position: float, total: float, stage: str) -> None:
+            nonlocal bar, current_stage
+            if stage != current_stage:
+                if bar is not None:
+                    bar.close()
+                current_stage = stage
+                bar = tqdm(total=round(total, 1), unit="s", desc=f"{source.name} [{stage}]", leave=False,
+                           file=sys.stderr,
                            bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.0f}/{total:.0f} s [{elapsed}<{remaining}]")
-            bar.update(round(position, 1) - bar.n)
+            bar.update(max(0.0, min(round(position, 1), bar.total) - bar.n))
 
         try:
             result = engine.transcribe(source, options, progress)

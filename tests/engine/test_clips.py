@@ -1,0 +1,40 @@
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from transcripts.engine.clips import array_chunks, iter_clips
+from transcripts.engine.segments import Span
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 20_000), st.lists(st.integers(0, 20_000), max_size=20, unique=True), st.integers(1, 9000))
+def test_clips_are_exactly_the_spans_audio(duration_ms, points, chunk_ms):
+    samples = np.arange(duration_ms * 16, dtype=np.float32)
+    points = sorted(p for p in points if p <= duration_ms)
+    spans = [Span(a, b) for a, b in zip(points[::2], points[1::2])]
+    chunks = array_chunks(samples, seconds=chunk_ms / 1000)
+    clips = list(iter_clips(chunks, spans))
+    assert [span for span, _ in clips] == spans
+    for span, clip in clips:
+        assert np.array_equal(clip, samples[span.start_ms * 16:span.end_ms * 16])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(100, 30_000), min_size=1, max_size=30), st.integers(5_000, 30_000))
+def test_packed_windows_stay_under_the_maximum_and_map_back(lengths, max_ms):
+    from transcripts.engine.packing import pack
+
+    spans, position = [], 0
+    for length in lengths:
+        position += 1000
+        spans.append(Span(position, position + min(length, max_ms)))
+        position += length
+    clips = [(s, np.zeros(s.duration_ms * 16, np.float32)) for s in spans]
+    windows = list(pack(clips, max_ms=max_ms))
+    assert [s for w in windows for s, _ in w.members] == spans  # every clip, once, in order
+    for window in windows:
+        assert window.length <= max_ms * 16
+        assert len(window.samples) == window.length
+        for span, offset in window.members:
+            assert window.to_original(offset) == span.start_ms / 1000
+            assert abs(window.to_original(offset + span.duration_ms / 1000) - span.end_ms / 1000) < 1e-9
