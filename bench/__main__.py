@@ -6,10 +6,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
 
 
 def main() -> None:
-    from bench import engine_overhead
+    from bench import engine_overhead, long_audio
 
     selected = set(sys.argv[1:])
-    for name, module in [("engine", engine_overhead)]:
+    for name, module in [("engine", engine_overhead), ("long", long_audio)]:
         if not selected or name in selected:
             module.main()
 

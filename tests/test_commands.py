@@ -104,3 +104,30 @@ def test_settings_are_safe_by_default():
     key_file = Path(settings.DATA_DIR) / "secret_key"
     assert key_file.read_text().strip() == settings.SECRET_KEY
     assert oct(key_file.stat().st_mode & 0o777) == "0o600"
+
+
+@pytest.mark.parametrize("model", ["fsmn", "silero"])
+def test_vad_prints_segments_as_json(clips, model):
+    run = manage("vad", str(clips["jfk.flac"].path), "--vad", model, "--format", "json")
+    assert run.returncode == 0, run.stderr
+    data = json.loads(run.stdout)
+    assert data["options"]["model"] == model and data["duration_ms"] == 11000
+    assert data["segments"] and all(s["end_ms"] - s["start_ms"] == s["duration_ms"] for s in data["segments"])
+
+
+def test_vad_prints_csv_with_the_parameters_on_stderr(clips):
+    import csv
+    import io
+
+    run = manage("vad", str(clips["multilingual.mp3"].path), "--format", "csv", "--max-segment-ms", "5000")
+    assert run.returncode == 0, run.stderr
+    rows = list(csv.DictReader(io.StringIO(run.stdout)))
+    assert len(rows) >= 8 and all(int(r["duration_ms"]) <= 5000 for r in rows)
+    assert "max_segment_ms=5000" in run.stderr
+
+
+def test_vad_bad_input_fails_cleanly(tmp_path):
+    bad = tmp_path / "x.wav"
+    bad.write_bytes(b"nonsense" * 10)
+    run = manage("vad", str(bad))
+    assert run.returncode != 0 and "could not be read" in run.stderr and "Traceback" not in run.stderr

@@ -53,3 +53,7 @@ def test_drop_short():
 
 def test_pad_never_crosses_neighbours_or_the_file():
     assert pad([Span(100, 1000), Span(1100, 2000)], 300, 2100) == [Span(0, 1050), Span(1050, 2100)]
+
+
+def test_padding_can_differ_before_and_after():
+    assert pad([Span(1000, 2000)], 0, 5000, end_pad_ms=200) == [Span(1000, 2200)]

@@ -103,3 +103,10 @@ def test_vad_segments_render_as_csv_and_json():
                     {"start_ms": "2000", "end_ms": "2500", "duration_ms": "500"}]
     data = json.loads(render_speech_segments(segments, fmt="json", duration_ms=3000, options={"model": "fsmn"}))
     assert data["options"] == {"model": "fsmn"} and data["segments"][1]["duration_ms"] == 500
+
+
+def test_default_padding_per_model_and_explicit_padding():
+    assert VadOptions(model="fsmn").padding() == (0, 100)
+    assert VadOptions(model="silero").padding() == (300, 300)
+    assert VadOptions(model="silero", pad_ms=100).padding() == (100, 100)
+    assert VadOptions().as_dict()["pad_after_ms"] == 100

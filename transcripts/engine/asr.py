@@ -97,7 +97,8 @@ class WhisperRecognizer:
         pieces, _info = self.model.transcribe(audio, **self.transcribe_kwargs(options, language))
         segments = []
         for piece in pieces:
-            segments.append(_segment(piece, 0.0))
+            if not is_hallucination(piece):
+                segments.append(_segment(piece, 0.0))
             if on_position:
                 on_position(piece.end)
         return segments
@@ -111,9 +112,25 @@ class WhisperRecognizer:
         )
         per_window: list[list[Segment]] = [[] for _ in windows]
         for piece in pieces:
+            if is_hallucination(piece):
+                continue
             index = min(int(np.searchsorted(offsets, piece.start, side="right")) - 1, len(windows) - 1)
             per_window[max(index, 0)].append(_segment(piece, float(offsets[max(index, 0)])))
         return per_window
+
+
+# Whisper's own thresholds (openai/whisper transcribe.py), applied to every decoded segment:
+# batched decoding has no temperature fallback to catch these.
+COMPRESSION_RATIO_MAX = 2.4  # "a fără, a fără, a fără, ..." compresses far better than speech
+NO_SPEECH_PROBABILITY_MAX = 0.6
+AVERAGE_LOG_PROBABILITY_MIN = -1.0
+
+
+def is_hallucination(piece) -> bool:
+    """Text invented over music, hum or noise that got past VAD: repetitive, or unlikely speech."""
+    if piece.compression_ratio > COMPRESSION_RATIO_MAX:
+        return True
+    return piece.no_speech_prob > NO_SPEECH_PROBABILITY_MAX and piece.avg_logprob < AVERAGE_LOG_PROBABILITY_MIN
 
 
 def _segment(piece, offset: float) -> Segment:

@@ -29,14 +29,16 @@ def drop_short(spans: Sequence[Span], min_speech_ms: int) -> list[Span]:
     return [s for s in spans if s.duration_ms >= min_speech_ms]
 
 
-def pad(spans: Sequence[Span], pad_ms: int, duration_ms: int) -> list[Span]:
-    """Widen each span by `pad_ms` on both sides without crossing its neighbours or the file."""
+def pad(spans: Sequence[Span], pad_ms: int, duration_ms: int, end_pad_ms: int | None = None) -> list[Span]:
+    """Widen each span by `pad_ms` before and `end_pad_ms` (default: the same) after, without
+    crossing its neighbours or the file."""
+    end_pad_ms = pad_ms if end_pad_ms is None else end_pad_ms
     padded: list[Span] = []
     for index, span in enumerate(spans):
         low = padded[-1].end_ms if padded else 0
         high = spans[index + 1].start_ms if index + 1 < len(spans) else duration_ms
         start = max(low, span.start_ms - pad_ms, 0)
-        end = min(span.end_ms + pad_ms, duration_ms)
+        end = min(span.end_ms + end_pad_ms, duration_ms)
         if index + 1 < len(spans):  # share a short gap with the next span instead of overlapping it
             end = min(end, max(span.end_ms, (span.end_ms + high) // 2))
         padded.append(Span(start, max(start, end)))
@@ -93,9 +95,10 @@ def shape(
     pad_ms: int,
     max_segment_ms: int,
     frame_energy: np.ndarray | None = None,
+    end_pad_ms: int | None = None,
 ) -> list[Span]:
     """Raw VAD spans → the segments handed to the recogniser, none longer than max_segment_ms."""
     ordered = sorted(Span(max(0, s.start_ms), min(duration_ms, s.end_ms)) for s in spans)
     kept = drop_short([s for s in ordered if s.end_ms > s.start_ms], min_speech_ms)
-    padded = pad(kept, pad_ms, duration_ms)
+    padded = pad(kept, pad_ms, duration_ms, end_pad_ms)
     return split_long(merge_close(padded, merge_gap_ms, max_segment_ms), max_segment_ms, frame_energy)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib.util
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
@@ -25,7 +25,8 @@ from transcripts.engine.errors import BrokenModelError, EmptyAudioError, Invalid
 from transcripts.engine.segments import FRAME_MS, Span, shape
 
 VAD_MODELS = ("fsmn", "silero")
-_DEFAULT_PAD_MS = {"fsmn": 0, "silero": 300}
+# (before, after) each span when pad_ms is not given.
+_DEFAULT_PADDING_MS = {"fsmn": (0, 100), "silero": (300, 300)}
 _FRAME = SAMPLE_RATE * FRAME_MS // 1000
 
 
@@ -41,9 +42,11 @@ class VadOptions:
     # A pause at least this long ends a speech span.
     min_silence_ms: int = 500
     # Added before and after each span, so word edges are not clipped. None: the model's own
-    # default: FSMN 0 ms, as its spans already include FunASR's 200 ms look-back and 100 ms
-    # look-ahead; Silero 300 ms, because its spans are tight around voiced frames (faster-whisper
-    # uses 400 ms; 300 keeps segment ends within 300 ms of the shared clips' own ends).
+    # default. FSMN: nothing before (its spans already start with FunASR's 200 ms look-back) and
+    # 100 ms after (doubling its own 100 ms look-ahead, which can clip a final syllable; 200 ms
+    # overshot the shared clips' ends by up to 385 ms). Silero: 300 ms both sides, as its
+    # spans are tight around voiced frames (faster-whisper uses 400 ms; 300 keeps segments within
+    # 300 ms of the shared clips' own ends).
     pad_ms: int | None = None
     # Neighbouring spans closer than this are joined (up to max_segment_ms).
     merge_gap_ms: int = 500
@@ -53,12 +56,13 @@ class VadOptions:
     def validated(self) -> "VadOptions":
         if self.model not in VAD_MODELS:
             raise InvalidOptionError(f"VAD model must be one of {', '.join(VAD_MODELS)}, got {self.model!r}.")
-        if self.pad_ms is None:
-            return replace(self, pad_ms=_DEFAULT_PAD_MS[self.model]).validated()
+
         if not 0.0 < self.threshold < 1.0:
             raise InvalidOptionError(f"VAD threshold must be between 0 and 1, got {self.threshold!r}.")
         for name in ("min_speech_ms", "min_silence_ms", "pad_ms", "merge_gap_ms"):
             value = getattr(self, name)
+            if name == "pad_ms" and value is None:
+                continue
             if not isinstance(value, int) or not 0 <= value <= 10_000:
                 raise InvalidOptionError(f"{name} must be an integer from 0 to 10000, got {value!r}.")
         if not isinstance(self.max_segment_ms, int) or not 1000 <= self.max_segment_ms <= 30000:
@@ -67,8 +71,14 @@ class VadOptions:
             )
         return self
 
+    def padding(self) -> tuple[int, int]:
+        """(before, after) in milliseconds."""
+        return _DEFAULT_PADDING_MS[self.model] if self.pad_ms is None else (self.pad_ms, self.pad_ms)
+
     def as_dict(self) -> dict:
-        return asdict(self.validated())
+        data = asdict(self)
+        data["pad_before_ms"], data["pad_after_ms"] = self.padding()
+        return data
 
 
 @dataclass
@@ -268,7 +278,7 @@ def detect_speech(
     raw = detector.spans()
     segments = shape(
         raw, duration_ms=duration_ms, min_speech_ms=options.min_speech_ms, merge_gap_ms=options.merge_gap_ms,
-        pad_ms=options.pad_ms, max_segment_ms=options.max_segment_ms,
+        pad_ms=options.padding()[0], end_pad_ms=options.padding()[1], max_segment_ms=options.max_segment_ms,
         frame_energy=np.concatenate(energies) if energies else None,
     )
     return SpeechMap(segments=segments, raw=raw, duration_ms=duration_ms, options=options)
