@@ -27,9 +27,7 @@ def encode(samples: np.ndarray, path: Path, *, with_video: bool = False) -> Path
     positions = np.linspace(0, len(samples) - 1, int(len(samples) * rate / 16000))
     resampled = np.interp(positions, np.arange(len(samples)), samples).astype(np.float32)
     with av.open(str(path), "w") as container:
-        if with_video:
-            video = container.add_stream("mpeg4", rate=10)
-            video.width, video.height, video.pix_fmt = 64, 48, "yuv420p"
+        video = _add_video_stream(container) if with_video else None
         stream = container.add_stream(codec, rate=rate)
         stream.layout = "mono"
         frame_size = stream.codec_context.frame_size or 1024
@@ -49,25 +47,27 @@ def encode(samples: np.ndarray, path: Path, *, with_video: bool = False) -> Path
         for packet in stream.encode(None):
             container.mux(packet)
         if with_video:
-            for i in range(int(len(samples) / 16000 * 10)):
-                image = av.VideoFrame.from_ndarray(np.zeros((48, 64, 3), np.uint8), format="rgb24")
-                image.pts = i
-                for packet in video.encode(image):
-                    container.mux(packet)
-            for packet in video.encode(None):
-                container.mux(packet)
+            _write_black_frames(container, video, len(samples) / 16000)
     return path
+
+
+def _add_video_stream(container):
+    video = container.add_stream("mpeg4", rate=10)
+    video.width, video.height, video.pix_fmt = 64, 48, "yuv420p"
+    return video
+
+
+def _write_black_frames(container, video, seconds: float) -> None:
+    for i in range(int(seconds * 10)):
+        image = av.VideoFrame.from_ndarray(np.zeros((48, 64, 3), np.uint8), format="rgb24")
+        image.pts = i
+        for packet in video.encode(image):
+            container.mux(packet)
+    for packet in video.encode(None):
+        container.mux(packet)
 
 
 def encode_video_only(path: Path, seconds: float = 1.0) -> Path:
     with av.open(str(path), "w") as container:
-        video = container.add_stream("mpeg4", rate=10)
-        video.width, video.height, video.pix_fmt = 64, 48, "yuv420p"
-        for i in range(int(seconds * 10)):
-            image = av.VideoFrame.from_ndarray(np.zeros((48, 64, 3), np.uint8), format="rgb24")
-            image.pts = i
-            for packet in video.encode(image):
-                container.mux(packet)
-        for packet in video.encode(None):
-            container.mux(packet)
+        _write_black_frames(container, _add_video_stream(container), seconds)
     return path
