@@ -155,6 +155,7 @@ ASR_MODEL = envstr("ASR_MODEL", "whisper-base")
 ASR_DEVICE = envstr("ASR_DEVICE", "auto")
 ASR_THREADS = envint("ASR_THREADS", 0)
 ASR_MODEL_CACHE = Path(envstr("ASR_MODEL_CACHE", str(DATA_DIR / "models")))
+ASR_MAX_UPLOAD_BYTES = envint("ASR_MAX_UPLOAD_MB", 500) * 1024 * 1024
 
 LOGGING = {
     "version": 1,

@@ -12,3 +12,6 @@ os.environ.setdefault("ASR_DEVICE", "cpu")
 from asrplatform.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Tasks run in the calling process, synchronously, so a test sees the whole queued → done path.
+Q_CLUSTER = {**Q_CLUSTER, "sync": True}  # noqa: F405

@@ -138,11 +138,13 @@ def decode_audio(source: AudioSource, *, split_channels: bool = False) -> Audio:
 
 
 def probe_duration(source: AudioSource) -> float:
-    """The duration the container declares, in seconds (0.0 when it declares none); cheap."""
-    if isinstance(source, (bytes, bytearray)) and not source:
-        return 0.0
+    """The duration the container declares, in seconds (0.0 when it declares none); cheap.
+
+    Raises like decoding does for what is not audio: uploads are sniffed by content this way."""
     container = _open(source)
     try:
+        if not container.streams.audio:
+            raise AudioDecodeError("This file has no audio track. Choose a file with sound in it.")
         return float(container.duration or 0) / 1_000_000
     finally:
         container.close()

@@ -60,6 +60,14 @@ class TranscribeOptions:
             raise InvalidOptionError("Too many hotwords: keep them under 200 terms and 2000 characters.")
         return replace(self, language=normalise_language(self.language), hotwords=hotwords)
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "TranscribeOptions":
+        """Options stored as JSON (a Transcript row, an API request); unknown keys are ignored."""
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        if "hotwords" in known:
+            known["hotwords"] = tuple(known["hotwords"])
+        return cls(**known)
+
     def vad_options(self) -> "VadOptions":
         from transcripts.engine.vad import VadOptions
 

@@ -1,0 +1,26 @@
+"""The one access helper every page, API view, consumer and admin queryset goes through."""
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from accounts.models import Membership, Team
+
+
+def teams_of(user) -> QuerySet[Team]:
+    if not user.is_authenticated:
+        return Team.objects.none()
+    return Team.objects.filter(memberships__user=user)
+
+
+def membership_for(user, team_id: int, *, at_least: int = Membership.Role.VIEWER) -> Membership:
+    """The user's membership of `team_id` with at least the given role; 404 otherwise.
+
+    404, not 403: to someone outside the team, its objects do not exist.
+    """
+    if not user.is_authenticated:
+        raise Http404("No such team.")
+    membership = Membership.objects.select_related("team").filter(user=user, team_id=team_id).first()
+    if membership is None or membership.role < at_least:
+        raise Http404("No such team.")
+    return membership

@@ -1,0 +1,86 @@
+"""Transcripts, batch jobs and hotword libraries; every row belongs to one team."""
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from accounts.models import Team
+
+
+class HotwordLibrary(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="hotword_libraries")
+    name = models.CharField(max_length=100)
+    # One term per line, an optional integer weight after it ("退费流程 20").
+    terms = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["team", "name"], name="unique_library_name_per_team")]
+        ordering = ["name"]
+        verbose_name_plural = "hotword libraries"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Status(models.TextChoices):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class Job(models.Model):
+    """A batch: several transcripts started together with shared options."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="jobs")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    options = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Job {self.pk} ({self.status})"
+
+
+class Transcript(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="transcripts")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    job = models.ForeignKey(Job, null=True, blank=True, on_delete=models.CASCADE, related_name="transcripts")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    # The uploaded file's name, for display only: stored audio is named by `audio_key`.
+    source_name = models.CharField(max_length=255)
+    audio_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    audio_bytes = models.BigIntegerField(default=0)
+    audio_purged = models.BooleanField(default=False)
+    options = models.JSONField(default=dict)
+    progress = models.FloatField(default=0.0)  # 0..1
+    attempts = models.PositiveSmallIntegerField(default=0)
+    text = models.TextField(blank=True)
+    itn_text = models.TextField(blank=True)
+    language = models.CharField(max_length=16, blank=True)
+    language_probability = models.FloatField(null=True, blank=True)
+    duration = models.FloatField(null=True, blank=True)
+    segments = models.JSONField(default=list, blank=True)
+    model = models.CharField(max_length=255, blank=True)
+    device = models.CharField(max_length=32, blank=True)
+    processing_seconds = models.FloatField(null=True, blank=True)
+    error_code = models.CharField(max_length=64, blank=True)
+    error_message = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.source_name} ({self.status})"

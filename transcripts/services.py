@@ -1,0 +1,107 @@
+"""Writes: creating, running and failing transcripts. Views, tasks and commands call these."""
+from __future__ import annotations
+
+import logging
+import os
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from accounts.models import Team
+from transcripts.engine import EngineError, TranscribeOptions
+from transcripts.engine.audio import probe_duration
+from transcripts.engine.errors import AudioTooLongError
+from transcripts.models import Job, Status, Transcript
+from transcripts.recognition import get_engine
+
+logger = logging.getLogger(__name__)
+PROGRESS_SAVE_SECONDS = 1.0
+
+
+class UploadTooLargeError(AudioTooLongError):
+    code = "upload_too_large"
+
+
+def audio_path(transcript: Transcript) -> Path:
+    """Stored audio is named by a random key; an uploaded name never becomes a path."""
+    return Path(settings.MEDIA_ROOT) / "audio" / str(transcript.audio_key)
+
+
+def _store_audio(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".part")
+    partial.write_bytes(data)
+    os.replace(partial, path)
+
+
+def transcript_create(
+    *, team: Team, user, data: bytes, filename: str, options: TranscribeOptions, job: Job | None = None
+) -> Transcript:
+    """Check the upload, store it, and queue its recognition after the transaction commits."""
+    if len(data) > settings.ASR_MAX_UPLOAD_BYTES:
+        raise UploadTooLargeError(
+            f"The file is {len(data) / 2**20:.0f} MB; the limit is {settings.ASR_MAX_UPLOAD_BYTES / 2**20:.0f} MB."
+        )
+    options = options.validated()
+    probe_duration(data)  # the type is sniffed from the content: non-audio fails here, not later
+    with transaction.atomic():
+        transcript = Transcript.objects.create(
+            team=team, created_by=user, job=job, source_name=os.path.basename(filename or "")[:255] or "upload",
+            options=options.as_dict(), audio_bytes=len(data),
+        )
+        _store_audio(audio_path(transcript), data)
+        transaction.on_commit(lambda: transcript_enqueue(transcript_id=transcript.id))
+    return transcript
+
+
+def transcript_enqueue(*, transcript_id: int) -> None:
+    from django_q.tasks import async_task
+
+    async_task("transcripts.tasks.run_transcript", transcript_id, task_name=f"transcript-{transcript_id}")
+
+
+def _claim(transcript_id: int) -> bool:
+    """QUEUED → RUNNING, or a RUNNING row whose worker died (older than the task timeout).
+
+    A conditional update: when two workers get the same task, exactly one wins.
+    """
+    stale = timezone.now() - timedelta(seconds=settings.ASR_TASK_TIMEOUT)
+    claimable = Q(status=Status.QUEUED) | Q(status=Status.RUNNING, started_at__lt=stale)
+    return bool(
+        Transcript.objects.filter(claimable, id=transcript_id).update(
+            status=Status.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1, progress=0.0
+        )
+    )
+
+
+def transcript_run(*, transcript_id: int) -> None:
+    """Recognise one queued transcript; a user-caused error marks it failed with the reason."""
+    if not _claim(transcript_id):
+        return  # done, cancelled, or another worker has it
+    transcript = Transcript.objects.get(id=transcript_id)
+    last_save = 0.0
+
+    def progress(done: float, total: float, stage: str) -> None:
+        nonlocal last_save
+        if stage == "recognition" and total and time.monotonic() - last_save >= PROGRESS_SAVE_SECONDS:
+            last_save = time.monotonic()
+            Transcript.objects.filter(id=transcript_id).update(progress=min(done / total, 1.0))
+
+    try:
+        result = get_engine().transcribe(audio_path(transcript), TranscribeOptions.from_dict(transcript.options), progress)
+    except EngineError as e:
+        Transcript.objects.filter(id=transcript_id).update(
+            status=Status.FAILED, error_code=e.code, error_message=e.message, finished_at=timezone.now()
+        )
+        return
+    Transcript.objects.filter(id=transcript_id, status=Status.RUNNING).update(
+        status=Status.DONE, progress=1.0, text=result.text, itn_text=result.itn_text, language=result.language,
+        language_probability=result.language_probability, duration=result.duration,
+        segments=result.to_dict()["segments"], model=result.model, device=result.device,
+        processing_seconds=result.processing_seconds, error_code="", error_message="", finished_at=timezone.now(),
+    )
