@@ -27,6 +27,7 @@ migrate: install
 	$(PY) manage.py migrate --noinput
 
 run: migrate
+	$(PY) manage.py ensureadmin
 	$(PY) manage.py runplatform --host $(HOST) --port $(PORT)
 
 test: install-dev

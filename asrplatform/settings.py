@@ -168,3 +168,7 @@ LOGGING = {
         "faster_whisper": {"level": "WARNING"},
     },
 }
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "recognize"
+LOGOUT_REDIRECT_URL = "login"

@@ -1,9 +1,22 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import path
+from django.views.generic import RedirectView
 
+from accounts import views as account_views
 from asrplatform import views
+from transcripts import views as transcript_views
 
 urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="recognize"), name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", auth_views.PasswordChangeView.as_view(success_url="/"), name="password-change"),
+    path("team/switch/", account_views.switch_team, name="switch-team"),
+    path("recognize/", transcript_views.recognize, name="recognize"),
+    path("history/", transcript_views.history, name="history"),
+    path("transcripts/<int:pk>/", transcript_views.transcript_detail, name="transcript-detail"),
+    path("transcripts/<int:pk>/download/<str:fmt>/", transcript_views.transcript_download, name="transcript-download"),
     path("admin/", admin.site.urls),
 ]

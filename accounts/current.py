@@ -1,0 +1,23 @@
+"""The team a logged-in user works in now: kept in the session, always re-checked against membership."""
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from accounts.models import Membership
+
+SESSION_KEY = "team_id"
+
+
+def current_membership(request: HttpRequest) -> Membership | None:
+    if not request.user.is_authenticated:
+        return None
+    memberships = Membership.objects.select_related("team").filter(user=request.user)
+    chosen = memberships.filter(team_id=request.session.get(SESSION_KEY)).first()
+    return chosen or memberships.order_by("team__name").first()
+
+
+def team_context(request: HttpRequest) -> dict:
+    """Template context: the current membership and the user's teams, for the header switcher."""
+    membership = current_membership(request)
+    teams = [m.team for m in Membership.objects.select_related("team").filter(user=request.user)] if membership else []
+    return {"membership": membership, "user_teams": teams}

@@ -1,0 +1,27 @@
+"""Writes for accounts: the first administrator and team."""
+from __future__ import annotations
+
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from accounts.models import Membership, Team
+
+
+@transaction.atomic
+def first_admin_ensure(*, username: str, password: str | None) -> tuple[object, str | None]:
+    """Create the first superuser and a first team when there is no superuser yet.
+
+    Returns (user, generated password or None). A password is generated only when none is given,
+    and is returned once, never stored in clear.
+    """
+    User = get_user_model()
+    existing = User.objects.filter(is_superuser=True).order_by("id").first()
+    if existing is not None:
+        return existing, None
+    generated = None if password else secrets.token_urlsafe(12)
+    user = User.objects.create_superuser(username=username, password=password or generated)
+    team, _ = Team.objects.get_or_create(slug="default", defaults={"name": "Default team"})
+    Membership.objects.get_or_create(user=user, team=team, defaults={"role": Membership.Role.ADMIN})
+    return user, generated

@@ -1,0 +1,101 @@
+"""The pages so far: log in, recognise a file, find it again, and nothing of another team."""
+import re
+
+import pytest
+
+from accounts.current import SESSION_KEY
+from transcripts.models import Status, Transcript
+
+PAGES = ["/recognize/", "/history/"]
+
+
+@pytest.fixture
+def done(teams):
+    """A finished transcript in each team."""
+    rows = {}
+    for key in ("a", "b"):
+        rows[key] = Transcript.objects.create(
+            team=teams[key], source_name=f"{key}-call.wav", status=Status.DONE, text=f"{key} 的文本",
+            itn_text=f"{key} 的文本", language="zh", duration=2.0, options={},
+            segments=[{"start": 0.0, "end": 2.0, "text": f"{key} 的文本", "itn_text": f"{key} 的文本", "channel": None,
+                       "words": []}],
+        )
+    return rows
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", PAGES)
+def test_pages_need_a_login(client, url):
+    response = client.get(url)
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+@pytest.mark.django_db
+def test_login_page_logs_in(client, teams):
+    assert client.get("/login/").status_code == 200
+    response = client.post("/login/", {"username": "bob", "password": "x" * 12})
+    assert response.status_code == 302 and response["Location"] == "/recognize/"
+
+
+@pytest.mark.django_db
+def test_each_user_sees_exactly_their_teams_rows(client, teams, done):
+    for user, mine, theirs in (("bob", "a-call.wav", "b-call.wav"), ("carol", "b-call.wav", "a-call.wav")):
+        client.force_login(teams[user])
+        page = client.get("/history/").content.decode()
+        assert mine in page and theirs not in page
+
+
+@pytest.mark.django_db
+def test_guessed_urls_of_another_teams_transcript_answer_404(client, teams, done):
+    client.force_login(teams["carol"])
+    assert client.get(f"/transcripts/{done['a'].pk}/").status_code == 404
+    assert client.get(f"/transcripts/{done['a'].pk}/download/srt/").status_code == 404
+    assert client.get(f"/transcripts/{done['b'].pk}/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_switching_to_a_team_you_are_not_in_is_refused(client, teams):
+    client.force_login(teams["bob"])
+    assert client.post("/team/switch/", {"team_id": teams["b"].id}).status_code == 404
+    assert client.session.get(SESSION_KEY) is None
+
+
+@pytest.mark.django_db
+def test_download_srt_parses(client, teams, done):
+    client.force_login(teams["bob"])
+    response = client.get(f"/transcripts/{done['a'].pk}/download/srt/")
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    assert re.search(r"00:00:00,000 --> 00:00:02,000\na 的文本", response.content.decode())
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_upload_on_the_page_is_recognised(client, teams, clips):
+    client.force_login(teams["bob"])
+    with open(clips["IT0011W0001.wav"].path, "rb") as audio:
+        response = client.post("/recognize/", {"audio": audio, "language": "zh", "itn": "on",
+                                               "chinese_script": "simplified"})
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "换一首歌" in page and ">done<" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_corrupt_upload_is_an_error_in_place_and_nothing_is_stored(client, teams, tmp_path):
+    client.force_login(teams["bob"])
+    bad = tmp_path / "x.mp3"
+    bad.write_bytes(b"ID3" + b"\x00" * 300)
+    with open(bad, "rb") as audio:
+        response = client.post("/recognize/", {"audio": audio, "language": "auto", "chinese_script": "simplified"})
+    assert response.status_code == 400
+    assert "could not be read as audio" in response.content.decode()
+    assert Transcript.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_forms_carry_csrf_protection(teams):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(teams["bob"])
+    assert client.post("/recognize/", {}).status_code == 403

@@ -1,0 +1,78 @@
+"""Pages: thin views over services and selectors, everything scoped to the current team."""
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from accounts.current import current_membership, team_context
+from accounts.models import Membership
+from transcripts import services
+from transcripts.engine import EngineError, TranscribeOptions, TranscriptResult
+from transcripts.engine.formats import CONTENT_TYPES, render as render_result
+from transcripts.forms import RecognizeForm
+from transcripts.models import HotwordLibrary, Status
+from transcripts.selectors import hotwords_for, transcripts_of
+
+
+def _membership_or_404(request: HttpRequest) -> Membership:
+    membership = current_membership(request)
+    if membership is None:
+        raise Http404("You are not in any team yet; ask a team admin to add you.")
+    return membership
+
+
+@login_required
+def recognize(request: HttpRequest) -> HttpResponse:
+    membership = _membership_or_404(request)
+    libraries = HotwordLibrary.objects.filter(team=membership.team)
+    form = RecognizeForm(request.POST or None, request.FILES or None, libraries=libraries)
+    error = None
+    if request.method == "POST" and membership.role < Membership.Role.MEMBER:
+        error = "Viewers cannot start recognitions; ask a team admin for the member role."
+    elif request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        hotwords = hotwords_for(team=membership.team, library_ids=[int(i) for i in data["libraries"]],
+                                extra=data["hotwords"].splitlines())
+        options = TranscribeOptions(language=data["language"], hotwords=hotwords, itn=data["itn"],
+                                    chinese_script=data["chinese_script"])
+        try:
+            transcript = services.transcript_create(team=membership.team, user=request.user,
+                                                    data=data["audio"].read(), filename=data["audio"].name,
+                                                    options=options)
+        except EngineError as e:
+            error = e.message
+        else:
+            return redirect("transcript-detail", pk=transcript.pk)
+    return render(request, "transcripts/recognize.html", {"form": form, "error": error, **team_context(request)},
+                  status=400 if error else 200)
+
+
+@login_required
+def transcript_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = _membership_or_404(request)
+    transcript = get_object_or_404(transcripts_of(team=membership.team), pk=pk)
+    return render(request, "transcripts/detail.html", {"transcript": transcript, **team_context(request)})
+
+
+@login_required
+def transcript_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    membership = _membership_or_404(request)
+    transcript = get_object_or_404(transcripts_of(team=membership.team), pk=pk, status=Status.DONE)
+    if fmt not in CONTENT_TYPES:
+        raise Http404("Unknown format.")
+    result = TranscriptResult.from_dict({
+        "text": transcript.text, "itn_text": transcript.itn_text, "language": transcript.language,
+        "language_probability": transcript.language_probability or 0.0, "duration": transcript.duration or 0.0,
+        "segments": transcript.segments, "model": transcript.model, "device": transcript.device,
+        "options": transcript.options, "processing_seconds": transcript.processing_seconds or 0.0,
+    })
+    response = HttpResponse(render_result(result, fmt), content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="transcript-{transcript.pk}.{fmt}"'
+    return response
+
+
+@login_required
+def history(request: HttpRequest) -> HttpResponse:
+    membership = _membership_or_404(request)
+    page = Paginator(transcripts_of(team=membership.team), 25).get_page(request.GET.get("page"))
+    return render(request, "transcripts/history.html", {"page": page, **team_context(request)})
