@@ -16,6 +16,8 @@ urlpatterns = [
     path("team/switch/", account_views.switch_team, name="switch-team"),
     path("recognize/", transcript_views.recognize, name="recognize"),
     path("history/", transcript_views.history, name="history"),
+    path("history/export.<str:fmt>", transcript_views.history_export, name="history-export"),
+    path("history/delete/", transcript_views.history_delete, name="history-delete"),
     path("transcripts/<int:pk>/", transcript_views.transcript_detail, name="transcript-detail"),
     path("transcripts/<int:pk>/download/<str:fmt>/", transcript_views.transcript_download, name="transcript-download"),
     path("admin/", admin.site.urls),

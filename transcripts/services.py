@@ -105,3 +105,35 @@ def transcript_run(*, transcript_id: int) -> None:
         segments=result.to_dict()["segments"], model=result.model, device=result.device,
         processing_seconds=result.processing_seconds, error_code="", error_message="", finished_at=timezone.now(),
     )
+
+
+def transcripts_delete(*, team: Team, ids: list[int]) -> int:
+    """Delete the team's transcripts with these ids and their stored audio; other ids are ignored."""
+    rows = list(Transcript.objects.filter(team=team, id__in=ids))
+    for transcript in rows:
+        audio_path(transcript).unlink(missing_ok=True)
+    Transcript.objects.filter(id__in=[t.id for t in rows]).delete()
+    return len(rows)
+
+
+EXPORT_FIELDS = ["id", "source_name", "status", "language", "duration", "text", "itn_text", "created_at"]
+
+
+def transcripts_export(rows, fmt: str) -> str:
+    """Transcript rows as CSV (UTF-8 with BOM, for Excel) or JSON."""
+    import csv
+    import io
+    import json
+
+    records = [
+        {field: (str(getattr(t, field)) if field == "created_at" else getattr(t, field)) for field in EXPORT_FIELDS}
+        | {"segments": t.segments}
+        for t in rows
+    ]
+    if fmt == "json":
+        return json.dumps(records, ensure_ascii=False, indent=2)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=EXPORT_FIELDS, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(records)
+    return "\ufeff" + buffer.getvalue()

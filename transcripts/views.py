@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.dateparse import parse_date
 
 from accounts.current import current_membership, team_context
 from accounts.models import Membership
@@ -11,7 +12,7 @@ from transcripts.engine import EngineError, TranscribeOptions, TranscriptResult
 from transcripts.engine.formats import CONTENT_TYPES, render as render_result
 from transcripts.forms import RecognizeForm
 from transcripts.models import HotwordLibrary, Status
-from transcripts.selectors import hotwords_for, transcripts_of
+from transcripts.selectors import hotwords_for, transcripts_of, transcripts_search
 
 
 def _membership_or_404(request: HttpRequest) -> Membership:
@@ -71,8 +72,49 @@ def transcript_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse
     return response
 
 
+def _searched(request: HttpRequest, membership: Membership):
+    params = request.GET
+    owner = params.get("owner", "")
+    return transcripts_search(
+        team=membership.team, query=params.get("q", ""), language=params.get("language", ""),
+        status=params.get("status", ""), owner_id=int(owner) if owner.isdigit() else None,
+        date_from=parse_date(params.get("from", "")), date_to=parse_date(params.get("to", "")),
+    )
+
+
 @login_required
 def history(request: HttpRequest) -> HttpResponse:
     membership = _membership_or_404(request)
-    page = Paginator(transcripts_of(team=membership.team), 25).get_page(request.GET.get("page"))
-    return render(request, "transcripts/history.html", {"page": page, **team_context(request)})
+    rows = _searched(request, membership)
+    page = Paginator(rows, 25).get_page(request.GET.get("page"))
+    return render(request, "transcripts/history.html",
+                  {"page": page, "query": request.GET.get("q", ""), **team_context(request)})
+
+
+@login_required
+def history_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The search result (or the ids picked with ?id=) as CSV or JSON."""
+    membership = _membership_or_404(request)
+    if fmt not in ("csv", "json"):
+        raise Http404("Unknown format.")
+    rows = _searched(request, membership)
+    picked = [int(i) for i in request.GET.getlist("id") if i.isdigit()]
+    if picked:
+        rows = rows.filter(id__in=picked)
+    response = HttpResponse(services.transcripts_export(rows, fmt), content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="transcripts.{fmt}"'
+    return response
+
+
+@login_required
+def history_delete(request: HttpRequest) -> HttpResponse:
+    """GET asks for confirmation; POST deletes. Members and admins only."""
+    membership = _membership_or_404(request)
+    if membership.role < Membership.Role.MEMBER:
+        raise Http404("Viewers cannot delete transcripts.")
+    ids = [int(i) for i in (request.POST.getlist("id") or request.GET.getlist("id")) if i.isdigit()]
+    rows = transcripts_of(team=membership.team).filter(id__in=ids)
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        services.transcripts_delete(team=membership.team, ids=ids)
+        return redirect("history")
+    return render(request, "transcripts/confirm_delete.html", {"rows": rows, **team_context(request)})
