@@ -6,13 +6,14 @@ from accounts.models import Membership, Team
 class TeamScopedAdmin(admin.ModelAdmin):
     """Superusers see every team's rows; other staff only the rows of teams they belong to."""
 
-    team_path = "team"
+    team_path = "team"  # the lookup from this model to its Team; "" for Team itself
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         if request.user.is_superuser:
             return queryset
-        return queryset.filter(**{f"{self.team_path}__memberships__user": request.user}).distinct()
+        lookup = f"{self.team_path}__memberships__user" if self.team_path else "memberships__user"
+        return queryset.filter(**{lookup: request.user}).distinct()
 
 
 @admin.register(Team)
@@ -21,10 +22,6 @@ class TeamAdmin(TeamScopedAdmin):
     list_display = ["name", "slug", "created_at"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
-
-    def get_queryset(self, request):
-        queryset = admin.ModelAdmin.get_queryset(self, request)
-        return queryset if request.user.is_superuser else queryset.filter(memberships__user=request.user).distinct()
 
 
 @admin.register(Membership)
