@@ -1,7 +1,27 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.http import HttpResponse
 
 from accounts.admin import TeamScopedAdmin
+from transcripts import services
 from transcripts.models import HotwordLibrary, Job, Transcript
+
+
+def _export(fmt: str):
+    def action(modeladmin, request, queryset):
+        response = HttpResponse(services.transcripts_export(queryset, fmt),
+                                content_type="text/csv; charset=utf-8" if fmt == "csv" else "application/json")
+        response["Content-Disposition"] = f'attachment; filename="transcripts.{fmt}"'
+        return response
+
+    action.__name__ = f"export_{fmt}"
+    action.short_description = f"Export selected as {fmt.upper()}"
+    return action
+
+
+@admin.action(description="Purge stored audio (keep the text)")
+def purge_audio(modeladmin, request, queryset):
+    count = services.transcripts_purge_audio(rows=list(queryset))
+    modeladmin.message_user(request, f"Purged the audio of {count} transcript(s).", messages.SUCCESS)
 
 
 @admin.register(Transcript)
@@ -11,6 +31,8 @@ class TranscriptAdmin(TeamScopedAdmin):
     search_fields = ["source_name", "text", "itn_text"]
     readonly_fields = ["audio_key", "segments", "options"]
     date_hierarchy = "created_at"
+    # The querysets handed to actions come from get_queryset, so they are team-scoped too.
+    actions = [_export("csv"), _export("json"), purge_audio]
 
 
 @admin.register(Job)

@@ -107,13 +107,20 @@ def transcript_run(*, transcript_id: int) -> None:
     )
 
 
-def transcripts_delete(*, team: Team, ids: list[int]) -> int:
-    """Delete the team's transcripts with these ids and their stored audio; other ids are ignored."""
-    rows = list(Transcript.objects.filter(team=team, id__in=ids))
+def _delete_audio(rows) -> list[int]:
+    """Remove the stored audio files of these transcripts; returns their ids."""
+    ids = []
     for transcript in rows:
         audio_path(transcript).unlink(missing_ok=True)
-    Transcript.objects.filter(id__in=[t.id for t in rows]).delete()
-    return len(rows)
+        ids.append(transcript.id)
+    return ids
+
+
+def transcripts_delete(*, team: Team, ids: list[int]) -> int:
+    """Delete the team's transcripts with these ids and their stored audio; other ids are ignored."""
+    deleted = _delete_audio(Transcript.objects.filter(team=team, id__in=ids))
+    Transcript.objects.filter(id__in=deleted).delete()
+    return len(deleted)
 
 
 EXPORT_FIELDS = ["id", "source_name", "status", "language", "duration", "text", "itn_text", "created_at"]
@@ -137,3 +144,21 @@ def transcripts_export(rows, fmt: str) -> str:
     writer.writeheader()
     writer.writerows(records)
     return "\ufeff" + buffer.getvalue()
+
+
+def transcripts_purge_audio(*, rows) -> int:
+    """Delete the stored audio of these transcripts and keep their text."""
+    purged = _delete_audio(rows)
+    Transcript.objects.filter(id__in=purged).update(audio_purged=True, audio_bytes=0)
+    return len(purged)
+
+
+def transcripts_delete_older_than(*, days: int, team: Team | None = None) -> int:
+    """Delete transcripts (and their audio) created more than `days` days ago; one team or all."""
+    cutoff = timezone.now() - timedelta(days=days)
+    rows = Transcript.objects.filter(created_at__lt=cutoff)
+    if team is not None:
+        rows = rows.filter(team=team)
+    deleted = _delete_audio(rows)
+    Transcript.objects.filter(id__in=deleted).delete()
+    return len(deleted)

@@ -50,3 +50,39 @@ def test_a_guessed_admin_url_of_another_teams_row_shows_nothing(client, rows):
     response = client.get(f"/admin/transcripts/transcript/{theirs.id}/change/", follow=True)
     assert "beta-meeting.wav" not in response.content.decode()
     assert response.redirect_chain and response.redirect_chain[-1][0] == "/admin/"
+
+
+@pytest.mark.django_db
+def test_admin_export_and_purge_actions_are_scoped(client, rows, settings, tmp_path):
+    import csv
+    import io
+
+    from transcripts import services
+
+    settings.MEDIA_ROOT = tmp_path
+    for transcript in Transcript.objects.all():
+        services.audio_path(transcript).parent.mkdir(parents=True, exist_ok=True)
+        services.audio_path(transcript).write_bytes(b"audio")
+    client.force_login(rows["alice"])
+    every_id = list(Transcript.objects.values_list("id", flat=True))
+    url = "/admin/transcripts/transcript/"
+    response = client.post(url, {"action": "export_csv", "_selected_action": every_id})
+    exported = list(csv.DictReader(io.StringIO(response.content.decode().lstrip("\ufeff"))))
+    assert [r["source_name"] for r in exported] == ["alpha-meeting.wav"]  # Beta's id was ignored
+    client.post(url, {"action": "purge_audio", "_selected_action": every_id})
+    alpha, beta = Transcript.objects.get(team=rows["a"]), Transcript.objects.get(team=rows["b"])
+    assert alpha.audio_purged and not services.audio_path(alpha).exists()
+    assert not beta.audio_purged and services.audio_path(beta).exists()
+
+
+@pytest.mark.django_db
+def test_cleanup_deletes_only_old_transcripts(rows):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    old = Transcript.objects.get(team=rows["a"])
+    Transcript.objects.filter(id=old.id).update(created_at=timezone.now() - timedelta(days=40))
+    call_command("cleanup", "--older-than-days", "30")
+    assert list(Transcript.objects.values_list("source_name", flat=True)) == ["beta-meeting.wav"]
