@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 
 from accounts import views as account_views
 from asrplatform import views
+from transcripts import hotword_views
 from transcripts import views as transcript_views
 
 urlpatterns = [
@@ -20,5 +21,10 @@ urlpatterns = [
     path("history/delete/", transcript_views.history_delete, name="history-delete"),
     path("transcripts/<int:pk>/", transcript_views.transcript_detail, name="transcript-detail"),
     path("transcripts/<int:pk>/download/<str:fmt>/", transcript_views.transcript_download, name="transcript-download"),
+    path("hotwords/", hotword_views.library_list, name="hotwords"),
+    path("hotwords/new/", hotword_views.library_edit, name="hotword-new"),
+    path("hotwords/<int:pk>/", hotword_views.library_edit, name="hotword-edit"),
+    path("hotwords/<int:pk>/export/", hotword_views.library_export, name="hotword-export"),
+    path("hotwords/<int:pk>/delete/", hotword_views.library_delete, name="hotword-delete"),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,44 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from transcripts.models import HotwordLibrary
+
+
+@pytest.mark.django_db
+def test_team_admin_creates_imports_exports_and_deletes(client, teams):
+    client.force_login(teams["alice"])
+    response = client.post("/hotwords/new/", {"name": "客服术语", "terms": "退费流程 20\n工单编号"})
+    assert response.status_code == 302
+    library = HotwordLibrary.objects.get(team=teams["a"], name="客服术语")
+    upload = SimpleUploadedFile("terms.txt", "\ufeffComfyUI\n通义千问 5\n".encode("utf-8"))
+    client.post(f"/hotwords/{library.pk}/", {"name": "客服术语", "terms": "", "upload": upload})
+    library.refresh_from_db()
+    assert library.terms == "ComfyUI\n通义千问 5\n"
+    exported = client.get(f"/hotwords/{library.pk}/export/")
+    assert exported.content.decode() == "ComfyUI\n通义千问 5\n"
+    client.post(f"/hotwords/{library.pk}/delete/")
+    assert not HotwordLibrary.objects.exists()
+
+
+@pytest.mark.django_db
+def test_bad_terms_and_duplicate_names_are_shown_in_place(client, teams):
+    client.force_login(teams["alice"])
+    response = client.post("/hotwords/new/", {"name": "x", "terms": "term 1000"})
+    assert response.status_code == 400 and "weight must be from 1 to 100" in response.content.decode()
+    HotwordLibrary.objects.create(team=teams["a"], name="dup")
+    response = client.post("/hotwords/new/", {"name": "dup", "terms": "a"})
+    assert response.status_code == 400 and "already has a library" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_members_read_but_do_not_edit_and_other_teams_see_nothing(client, teams):
+    library = HotwordLibrary.objects.create(team=teams["a"], name="产品词", terms="ComfyUI")
+    client.force_login(teams["bob"])
+    assert "产品词" in client.get("/hotwords/").content.decode()
+    assert client.get(f"/hotwords/{library.pk}/export/").status_code == 200
+    assert client.post(f"/hotwords/{library.pk}/", {"name": "x", "terms": "y"}).status_code == 404
+    assert client.post("/hotwords/new/", {"name": "x", "terms": "y"}).status_code == 404
+    client.force_login(teams["carol"])
+    assert "产品词" not in client.get("/hotwords/").content.decode()
+    for url in (f"/hotwords/{library.pk}/", f"/hotwords/{library.pk}/export/", f"/hotwords/{library.pk}/delete/"):
+        assert client.get(url).status_code == 404

@@ -1,0 +1,85 @@
+"""Hotword library pages: members read, team admins create, edit, import, export and delete."""
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from accounts.current import current_membership, team_context
+from accounts.models import Membership
+from transcripts.engine import EngineError
+from transcripts.engine.text import parse_hotwords
+from transcripts.models import HotwordLibrary
+
+
+class LibraryForm(forms.ModelForm):
+    upload = forms.FileField(required=False, help_text="import a text file: one term per line, optional weight")
+
+    class Meta:
+        model = HotwordLibrary
+        fields = ["name", "terms"]
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("upload")
+        if upload:
+            try:
+                cleaned["terms"] = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise forms.ValidationError("The file must be UTF-8 text, one term per line.") from None
+        try:
+            parse_hotwords(cleaned.get("terms", ""))
+        except EngineError as e:
+            raise forms.ValidationError(e.message) from None
+        return cleaned
+
+
+def _membership(request: HttpRequest, *, admin: bool = False) -> Membership:
+    membership = current_membership(request)
+    needed = Membership.Role.ADMIN if admin else Membership.Role.VIEWER
+    if membership is None or membership.role < needed:
+        raise Http404("No such page.")
+    return membership
+
+
+@login_required
+def library_list(request: HttpRequest) -> HttpResponse:
+    membership = _membership(request)
+    libraries = HotwordLibrary.objects.filter(team=membership.team)
+    return render(request, "transcripts/hotwords.html", {"libraries": libraries, **team_context(request)})
+
+
+@login_required
+def library_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    membership = _membership(request, admin=True)
+    library = get_object_or_404(HotwordLibrary, team=membership.team, pk=pk) if pk else None
+    form = LibraryForm(request.POST or None, request.FILES or None, instance=library)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save(commit=False)
+        saved.team, saved.terms = membership.team, form.cleaned_data["terms"]
+        saved.created_by = saved.created_by or request.user
+        if HotwordLibrary.objects.filter(team=membership.team, name=saved.name).exclude(pk=saved.pk).exists():
+            form.add_error("name", "This team already has a library with that name.")
+        else:
+            saved.save()
+            return redirect("hotwords")
+    return render(request, "transcripts/hotword_form.html", {"form": form, "library": library, **team_context(request)},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+def library_export(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = _membership(request)
+    library = get_object_or_404(HotwordLibrary, team=membership.team, pk=pk)
+    response = HttpResponse(library.terms, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="hotwords-{library.pk}.txt"'
+    return response
+
+
+@login_required
+def library_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = _membership(request, admin=True)
+    library = get_object_or_404(HotwordLibrary, team=membership.team, pk=pk)
+    if request.method == "POST":
+        library.delete()
+        return redirect("hotwords")
+    return render(request, "transcripts/hotword_delete.html", {"library": library, **team_context(request)})
