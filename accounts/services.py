@@ -25,3 +25,28 @@ def first_admin_ensure(*, username: str, password: str | None) -> tuple[object, 
     team, _ = Team.objects.get_or_create(slug="default", defaults={"name": "Default team"})
     Membership.objects.get_or_create(user=user, team=team, defaults={"role": Membership.Role.ADMIN})
     return user, generated
+
+
+class MembershipError(ValueError):
+    """A membership change a team admin asked for that cannot be made; the message says why."""
+
+
+def membership_add(*, team: Team, username: str, role: int) -> Membership:
+    user = get_user_model().objects.filter(username=username.strip()).first()
+    if user is None:
+        raise MembershipError(f"No user named {username!r}; ask a site administrator to create the account first.")
+    membership, created = Membership.objects.get_or_create(user=user, team=team, defaults={"role": role})
+    if not created:
+        raise MembershipError(f"{user.username} is already in {team.name}.")
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, team: Team, membership_id: int) -> None:
+    membership = Membership.objects.select_for_update().filter(team=team, id=membership_id).first()
+    if membership is None:
+        raise MembershipError("No such member.")
+    admins = Membership.objects.filter(team=team, role=Membership.Role.ADMIN).count()
+    if membership.role == Membership.Role.ADMIN and admins == 1:
+        raise MembershipError("A team needs at least one admin: make someone else admin first.")
+    membership.delete()

@@ -1,10 +1,12 @@
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts.current import SESSION_KEY
+from accounts.current import SESSION_KEY, current_membership, team_context
+from accounts.models import Membership
 from accounts.permissions import membership_for
+from accounts.services import MembershipError, membership_add, membership_remove
 
 
 @login_required
@@ -14,3 +16,29 @@ def switch_team(request: HttpRequest) -> HttpResponse:
     membership = membership_for(request.user, int(team_id) if team_id.isdigit() else -1)
     request.session[SESSION_KEY] = membership.team_id
     return redirect(request.POST.get("next") or "recognize")
+
+
+@login_required
+def members(request: HttpRequest) -> HttpResponse:
+    """Team admins list, add and remove the members of the current team."""
+    membership = current_membership(request)
+    if membership is None or membership.role < Membership.Role.ADMIN:
+        raise Http404("No such page.")
+    error = None
+    if request.method == "POST":
+        try:
+            if request.POST.get("remove", "").isdigit():
+                membership_remove(team=membership.team, membership_id=int(request.POST["remove"]))
+            else:
+                role = int(request.POST.get("role", Membership.Role.MEMBER))
+                if role not in Membership.Role.values:
+                    raise MembershipError("Choose a role: viewer, member or admin.")
+                membership_add(team=membership.team, username=request.POST.get("username", ""), role=role)
+        except MembershipError as e:
+            error = str(e)
+        else:
+            return redirect("members")
+    rows = Membership.objects.filter(team=membership.team).select_related("user")
+    return render(request, "accounts/members.html",
+                  {"rows": rows, "roles": Membership.Role.choices, "error": error, **team_context(request)},
+                  status=400 if error else 200)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", auth_views.PasswordChangeView.as_view(success_url="/"), name="password-change"),
     path("team/switch/", account_views.switch_team, name="switch-team"),
+    path("team/members/", account_views.members, name="members"),
     path("recognize/", transcript_views.recognize, name="recognize"),
     path("history/", transcript_views.history, name="history"),
     path("history/export.<str:fmt>", transcript_views.history_export, name="history-export"),
