@@ -21,6 +21,7 @@ from transcripts.recognition import get_engine
 
 logger = logging.getLogger(__name__)
 PROGRESS_SAVE_SECONDS = 1.0
+MAX_ATTEMPTS = 2  # a file whose worker died twice is failed, not tried forever
 
 
 class UploadTooLargeError(AudioTooLongError):
@@ -162,3 +163,24 @@ def transcripts_delete_older_than(*, days: int, team: Team | None = None) -> int
     deleted = _delete_audio(rows)
     Transcript.objects.filter(id__in=deleted).delete()
     return len(deleted)
+
+
+def transcripts_recover_stale() -> tuple[int, int]:
+    """Transcripts left RUNNING by a worker that died: run again once, then fail with a reason.
+
+    Returns (requeued, failed). Run by `manage.py recover` (schedule it, e.g. every 10 minutes).
+    """
+    stale = timezone.now() - timedelta(seconds=settings.ASR_TASK_TIMEOUT)
+    stuck = Transcript.objects.filter(status=Status.RUNNING, started_at__lt=stale)
+    failed = stuck.filter(attempts__gte=MAX_ATTEMPTS).update(
+        status=Status.FAILED, error_code="worker_lost", finished_at=timezone.now(),
+        error_message="The recognition worker stopped twice while working on this file. Try again, or split the file.",
+    )
+    requeued = 0
+    for transcript_id in stuck.filter(attempts__lt=MAX_ATTEMPTS).values_list("id", flat=True):
+        if Transcript.objects.filter(id=transcript_id, status=Status.RUNNING, started_at__lt=stale).update(
+            status=Status.QUEUED
+        ):
+            transcript_enqueue(transcript_id=transcript_id)
+            requeued += 1
+    return requeued, failed

@@ -1,7 +1,7 @@
 """Pages: thin views over services and selectors, everything scoped to the current team."""
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.dateparse import parse_date
 
@@ -53,6 +53,17 @@ def transcript_detail(request: HttpRequest, pk: int) -> HttpResponse:
     membership = _membership_or_404(request)
     transcript = get_object_or_404(transcripts_of(team=membership.team), pk=pk)
     return render(request, "transcripts/detail.html", {"transcript": transcript, **team_context(request)})
+
+
+@login_required
+def transcript_audio(request: HttpRequest, pk: int) -> FileResponse:
+    """The stored recording, for playback on the detail page."""
+    membership = _membership_or_404(request)
+    transcript = get_object_or_404(transcripts_of(team=membership.team), pk=pk, audio_purged=False)
+    path = services.audio_path(transcript)
+    if not path.is_file():
+        raise Http404("The audio of this transcript is no longer stored.")
+    return FileResponse(path.open("rb"), content_type="application/octet-stream")
 
 
 @login_required

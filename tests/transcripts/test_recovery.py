@@ -1,0 +1,40 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from transcripts import services
+from transcripts.models import Status, Transcript
+
+
+def stuck(teams, settings, attempts):
+    return Transcript.objects.create(team=teams["a"], source_name="x.wav", options={}, status=Status.RUNNING,
+                                     attempts=attempts,
+                                     started_at=timezone.now() - timedelta(seconds=settings.ASR_TASK_TIMEOUT + 5))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_transcript_whose_worker_died_is_run_again_then_failed_with_a_reason(teams, settings):
+    once, twice = stuck(teams, settings, 1), stuck(teams, settings, 2)
+    fresh = Transcript.objects.create(team=teams["a"], source_name="y.wav", options={}, status=Status.RUNNING,
+                                      attempts=1, started_at=timezone.now())
+    requeued, failed = services.transcripts_recover_stale()
+    assert (requeued, failed) == (1, 1)
+    once.refresh_from_db(), twice.refresh_from_db(), fresh.refresh_from_db()
+    # Requeued and run by the (synchronous) task: its audio is gone, so it fails with that reason.
+    assert once.status == Status.FAILED and once.error_code == "audio_not_found" and once.attempts == 2
+    assert twice.status == Status.FAILED and twice.error_code == "worker_lost" and "stopped twice" in twice.error_message
+    assert fresh.status == Status.RUNNING  # a live worker's row is left alone
+    assert Transcript.objects.count() == 3  # never a second row for the same file
+
+
+@pytest.mark.django_db
+def test_audio_playback_is_scoped(client, teams, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    transcript = Transcript.objects.create(team=teams["a"], source_name="x.wav", options={})
+    services.audio_path(transcript).parent.mkdir(parents=True)
+    services.audio_path(transcript).write_bytes(b"RIFF-audio")
+    client.force_login(teams["bob"])
+    assert b"".join(client.get(f"/transcripts/{transcript.pk}/audio/").streaming_content) == b"RIFF-audio"
+    client.force_login(teams["carol"])
+    assert client.get(f"/transcripts/{transcript.pk}/audio/").status_code == 404
