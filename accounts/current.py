@@ -1,7 +1,7 @@
 """The team a logged-in user works in now: kept in the session, always re-checked against membership."""
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 
 from accounts.models import Membership
 
@@ -21,3 +21,11 @@ def team_context(request: HttpRequest) -> dict:
     membership = current_membership(request)
     teams = [m.team for m in Membership.objects.select_related("team").filter(user=request.user)] if membership else []
     return {"membership": membership, "user_teams": teams}
+
+
+def require_membership(request: HttpRequest, *, at_least: int = Membership.Role.VIEWER) -> Membership:
+    """The current membership with at least the given role; 404 otherwise (pages' one gate)."""
+    membership = current_membership(request)
+    if membership is None or membership.role < at_least:
+        raise Http404("No such page, or you are not in a team yet: ask a team admin to add you.")
+    return membership

@@ -1,9 +1,9 @@
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts.current import SESSION_KEY, current_membership, team_context
+from accounts.current import SESSION_KEY, require_membership, team_context
 from accounts.models import Membership
 from accounts.permissions import membership_for
 from accounts.services import MembershipError, membership_add, membership_remove
@@ -21,9 +21,7 @@ def switch_team(request: HttpRequest) -> HttpResponse:
 @login_required
 def members(request: HttpRequest) -> HttpResponse:
     """Team admins list, add and remove the members of the current team."""
-    membership = current_membership(request)
-    if membership is None or membership.role < Membership.Role.ADMIN:
-        raise Http404("No such page.")
+    membership = require_membership(request, at_least=Membership.Role.ADMIN)
     error = None
     if request.method == "POST":
         try:

@@ -1,10 +1,10 @@
 """Hotword library pages: members read, team admins create, edit, import, export and delete."""
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from accounts.current import current_membership, team_context
+from accounts.current import require_membership, team_context
 from accounts.models import Membership
 from transcripts.engine import EngineError
 from transcripts.engine.text import parse_hotwords
@@ -33,24 +33,16 @@ class LibraryForm(forms.ModelForm):
         return cleaned
 
 
-def _membership(request: HttpRequest, *, admin: bool = False) -> Membership:
-    membership = current_membership(request)
-    needed = Membership.Role.ADMIN if admin else Membership.Role.VIEWER
-    if membership is None or membership.role < needed:
-        raise Http404("No such page.")
-    return membership
-
-
 @login_required
 def library_list(request: HttpRequest) -> HttpResponse:
-    membership = _membership(request)
+    membership = require_membership(request)
     libraries = HotwordLibrary.objects.filter(team=membership.team)
     return render(request, "transcripts/hotwords.html", {"libraries": libraries, **team_context(request)})
 
 
 @login_required
 def library_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    membership = _membership(request, admin=True)
+    membership = require_membership(request, at_least=Membership.Role.ADMIN)
     library = get_object_or_404(HotwordLibrary, team=membership.team, pk=pk) if pk else None
     form = LibraryForm(request.POST or None, request.FILES or None, instance=library)
     if request.method == "POST" and form.is_valid():
@@ -68,7 +60,7 @@ def library_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @login_required
 def library_export(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = _membership(request)
+    membership = require_membership(request)
     library = get_object_or_404(HotwordLibrary, team=membership.team, pk=pk)
     response = HttpResponse(library.terms, content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="hotwords-{library.pk}.txt"'
@@ -77,7 +69,7 @@ def library_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def library_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = _membership(request, admin=True)
+    membership = require_membership(request, at_least=Membership.Role.ADMIN)
     library = get_object_or_404(HotwordLibrary, team=membership.team, pk=pk)
     if request.method == "POST":
         library.delete()

@@ -5,7 +5,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.dateparse import parse_date
 
-from accounts.current import current_membership, team_context
+from accounts.current import require_membership, team_context
 from accounts.models import Membership
 from transcripts import services
 from transcripts.engine import EngineError, TranscribeOptions, TranscriptResult
@@ -15,16 +15,9 @@ from transcripts.models import HotwordLibrary, Status
 from transcripts.selectors import hotwords_for, transcripts_of, transcripts_search
 
 
-def _membership_or_404(request: HttpRequest) -> Membership:
-    membership = current_membership(request)
-    if membership is None:
-        raise Http404("You are not in any team yet; ask a team admin to add you.")
-    return membership
-
-
 @login_required
 def recognize(request: HttpRequest) -> HttpResponse:
-    membership = _membership_or_404(request)
+    membership = require_membership(request)
     libraries = HotwordLibrary.objects.filter(team=membership.team)
     form = RecognizeForm(request.POST or None, request.FILES or None, libraries=libraries)
     error = None
@@ -50,7 +43,7 @@ def recognize(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def transcript_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = _membership_or_404(request)
+    membership = require_membership(request)
     transcript = get_object_or_404(transcripts_of(team=membership.team), pk=pk)
     return render(request, "transcripts/detail.html", {"transcript": transcript, **team_context(request)})
 
@@ -58,7 +51,7 @@ def transcript_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def transcript_audio(request: HttpRequest, pk: int) -> FileResponse:
     """The stored recording, for playback on the detail page."""
-    membership = _membership_or_404(request)
+    membership = require_membership(request)
     transcript = get_object_or_404(transcripts_of(team=membership.team), pk=pk, audio_purged=False)
     path = services.audio_path(transcript)
     if not path.is_file():
@@ -68,7 +61,7 @@ def transcript_audio(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 def transcript_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    membership = _membership_or_404(request)
+    membership = require_membership(request)
     transcript = get_object_or_404(transcripts_of(team=membership.team), pk=pk, status=Status.DONE)
     if fmt not in CONTENT_TYPES:
         raise Http404("Unknown format.")
@@ -95,7 +88,7 @@ def _searched(request: HttpRequest, membership: Membership):
 
 @login_required
 def history(request: HttpRequest) -> HttpResponse:
-    membership = _membership_or_404(request)
+    membership = require_membership(request)
     rows = _searched(request, membership)
     page = Paginator(rows, 25).get_page(request.GET.get("page"))
     return render(request, "transcripts/history.html",
@@ -105,7 +98,7 @@ def history(request: HttpRequest) -> HttpResponse:
 @login_required
 def history_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The search result (or the ids picked with ?id=) as CSV or JSON."""
-    membership = _membership_or_404(request)
+    membership = require_membership(request)
     if fmt not in ("csv", "json"):
         raise Http404("Unknown format.")
     rows = _searched(request, membership)
@@ -120,9 +113,7 @@ def history_export(request: HttpRequest, fmt: str) -> HttpResponse:
 @login_required
 def history_delete(request: HttpRequest) -> HttpResponse:
     """GET asks for confirmation; POST deletes. Members and admins only."""
-    membership = _membership_or_404(request)
-    if membership.role < Membership.Role.MEMBER:
-        raise Http404("Viewers cannot delete transcripts.")
+    membership = require_membership(request, at_least=Membership.Role.MEMBER)
     ids = [int(i) for i in (request.POST.getlist("id") or request.GET.getlist("id")) if i.isdigit()]
     rows = transcripts_of(team=membership.team).filter(id__in=ids)
     if request.method == "POST" and request.POST.get("confirm") == "yes":
