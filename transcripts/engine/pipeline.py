@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from transcripts.engine.asr import Recognizer, language_from_text
-from transcripts.engine.audio import AudioSource, decode_audio, iter_audio, probe_duration
+from transcripts.engine.audio import SAMPLE_RATE, AudioSource, decode_audio, iter_audio, probe_duration
 from transcripts.engine.clips import array_chunks, iter_clips
 from transcripts.engine.errors import AudioTooLongError
 from transcripts.engine.itn import inverse_normalize
@@ -118,7 +118,7 @@ class Engine:
     def _from_samples(self, recognizer: Recognizer, samples: np.ndarray, options: TranscribeOptions,
                       report: ProgressCallback, channel: str | None) -> _Recognised:
         """One channel held in memory (mono without VAD, or one side of a split recording)."""
-        duration = len(samples) / 16000
+        duration = len(samples) / SAMPLE_RATE
         if options.vad == "none":
             language, probability = recognizer.resolve_language(options, samples)
             segments = recognizer.recognize(samples, options, language, lambda done: report(done, duration, "recognition"))
