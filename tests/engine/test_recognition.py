@@ -114,3 +114,10 @@ def test_english_only_model_transcribes_english(engine, clips):
 def test_models_load_once_per_process(engine):
     first = engine.models.get("whisper-base")
     assert engine.models.get("whisper-base") is first
+
+
+def test_a_file_object_is_read_in_both_passes(engine, clips):
+    import io
+
+    data = clips["IT0011W0001.wav"].path.read_bytes()
+    assert engine.transcribe(io.BytesIO(data), TranscribeOptions()).text == "换一首歌"

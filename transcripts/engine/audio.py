@@ -55,6 +55,7 @@ def _open(source: AudioSource) -> av.container.InputContainer:
             raise EmptyAudioError("The upload is empty (0 bytes). Choose a recording and try again.")
         target = io.BytesIO(source)
     else:
+        source.seek(0)  # the pipeline reads a recording twice (VAD, then recognition)
         target = source
     try:
         return av.open(target, mode="r", metadata_errors="ignore")
