@@ -38,3 +38,11 @@ def test_audio_playback_is_scoped(client, teams, settings, tmp_path):
     assert b"".join(client.get(f"/transcripts/{transcript.pk}/audio/").streaming_content) == b"RIFF-audio"
     client.force_login(teams["carol"])
     assert client.get(f"/transcripts/{transcript.pk}/audio/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_recovery_runs_on_a_schedule_in_the_cluster():
+    from django_q.models import Schedule
+
+    schedule = Schedule.objects.get(func="transcripts.services.transcripts_recover_stale")
+    assert (schedule.schedule_type, schedule.minutes, schedule.repeats) == (Schedule.MINUTES, 10, -1)
