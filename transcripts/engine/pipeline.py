@@ -137,9 +137,10 @@ class Engine:
         segments: list[Segment] = []
         windows = pack(iter_clips(chunks, speech.segments), max_ms=min(self.config.window_ms, options.max_segment_ms))
         for batch in _batches(windows, self.config.batch_size):
+            audio = [window.samples for window in batch]  # joined once, used for detection and decoding
             if language is None:
-                language, probability = recognizer.resolve_language(options, batch[0].samples)
-            found = recognizer.recognize_windows([w.samples for w in batch], options, language)
+                language, probability = recognizer.resolve_language(options, audio[0])
+            found = recognizer.recognize_windows(audio, options, language)
             for window, window_segments in zip(batch, found):
                 segments.extend(_to_recording_time(window, window_segments))
             report(batch[-1].end_ms / 1000, duration, "recognition")
