@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from accounts.models import Team
+from transcripts.engine import TranscriptResult
 from transcripts.engine.text import parse_hotwords
 from transcripts.models import HotwordLibrary, Transcript
+from transcripts.search import matching_transcript_ids
 
 
 def transcripts_of(*, team: Team) -> QuerySet[Transcript]:
@@ -29,12 +31,10 @@ def transcripts_search(
 ) -> QuerySet[Transcript]:
     """The team's transcripts matching a free-text query and filters, newest first.
 
-    Substring matching finds a two-character Chinese word as well as an English one, on SQLite
-    and PostgreSQL alike (a full-text index is the next step for very large histories).
+    The query goes through the search index (FTS5 trigram on SQLite, pg_trgm on PostgreSQL):
+    a two-character Chinese word is found as well as an English one.
     """
-    rows = transcripts_of(team=team)
-    for word in query.split():
-        rows = rows.filter(Q(text__icontains=word) | Q(itn_text__icontains=word) | Q(source_name__icontains=word))
+    rows = matching_transcript_ids(transcripts_of(team=team), query)
     if language:
         rows = rows.filter(language=language)
     if status:
@@ -46,3 +46,13 @@ def transcripts_search(
     if date_to:
         rows = rows.filter(created_at__date__lte=date_to)
     return rows.select_related("created_by")
+
+
+def transcript_result(transcript: Transcript) -> TranscriptResult:
+    """A stored transcript as the engine's result type, for the exporters."""
+    return TranscriptResult.from_dict({
+        "text": transcript.text, "itn_text": transcript.itn_text, "language": transcript.language,
+        "language_probability": transcript.language_probability or 0.0, "duration": transcript.duration or 0.0,
+        "segments": transcript.segments, "model": transcript.model, "device": transcript.device,
+        "options": transcript.options, "processing_seconds": transcript.processing_seconds or 0.0,
+    })
