@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.http import HttpResponse
+from django.template.response import TemplateResponse
 
 from accounts.admin import TeamScopedAdmin
 from transcripts import services
@@ -24,6 +25,23 @@ def purge_audio(modeladmin, request, queryset):
     modeladmin.message_user(request, f"Purged the audio of {count} transcript(s).", messages.SUCCESS)
 
 
+@admin.action(description="Delete those of the selected older than N days…")
+def delete_older_than(modeladmin, request, queryset):
+    """Asks for N first (an intermediate page), then deletes the selected rows older than N days
+    with their audio. "Select all" in the changelist makes this a clean-up of every row in reach."""
+    days = request.POST.get("days", "")
+    if "apply" in request.POST and days.isdigit():
+        count = services.transcripts_delete_older_than(days=int(days), rows=queryset)
+        modeladmin.message_user(request, f"Deleted {count} transcript(s) older than {days} days.", messages.SUCCESS)
+        return None
+    return TemplateResponse(request, "admin/transcripts/delete_older_than.html", {
+        **modeladmin.admin_site.each_context(request), "title": "Delete transcripts older than N days",
+        "queryset": queryset, "opts": modeladmin.model._meta, "days": days or "90",
+        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        "select_across": request.POST.get("select_across", "0"),
+    })
+
+
 @admin.register(Transcript)
 class TranscriptAdmin(TeamScopedAdmin):
     list_display = ["id", "source_name", "team", "status", "language", "duration", "created_at"]
@@ -32,7 +50,7 @@ class TranscriptAdmin(TeamScopedAdmin):
     readonly_fields = ["audio_key", "segments", "options"]
     date_hierarchy = "created_at"
     # The querysets handed to actions come from get_queryset, so they are team-scoped too.
-    actions = [_export("csv"), _export("json"), purge_audio]
+    actions = [_export("csv"), _export("json"), purge_audio, delete_older_than]
 
 
 @admin.register(Job)

@@ -86,3 +86,21 @@ def test_cleanup_deletes_only_old_transcripts(rows):
     Transcript.objects.filter(id=old.id).update(created_at=timezone.now() - timedelta(days=40))
     call_command("cleanup", "--older-than-days", "30")
     assert list(Transcript.objects.values_list("source_name", flat=True)) == ["beta-meeting.wav"]
+
+
+@pytest.mark.django_db
+def test_admin_delete_older_than_asks_for_days_then_deletes_only_old_rows_in_reach(client, rows):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    Transcript.objects.update(created_at=timezone.now() - timedelta(days=40))
+    client.force_login(rows["alice"])
+    every_id = list(Transcript.objects.values_list("id", flat=True))
+    url = "/admin/transcripts/transcript/"
+    asked = client.post(url, {"action": "delete_older_than", "_selected_action": every_id})
+    assert "days ago" in asked.content.decode() and Transcript.objects.count() == 2
+    client.post(url, {"action": "delete_older_than", "_selected_action": every_id, "days": "60", "apply": "1"})
+    assert Transcript.objects.count() == 2  # nothing is 60 days old
+    client.post(url, {"action": "delete_older_than", "_selected_action": every_id, "days": "30", "apply": "1"})
+    assert list(Transcript.objects.values_list("source_name", flat=True)) == ["beta-meeting.wav"]
