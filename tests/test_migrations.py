@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.services import POSTGRES_URL, postgres_admin
+
 REPO = Path(__file__).resolve().parent.parent
-POSTGRES_ADMIN_URL = os.environ.get("ASR_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
 def migrate(env_extra: dict, tmp_path: Path) -> subprocess.CompletedProcess:
@@ -33,17 +34,11 @@ def test_sqlite_from_zero(tmp_path):
 
 @pytest.mark.services
 def test_postgres_from_zero(tmp_path):
-    psycopg = pytest.importorskip("psycopg")
-    try:
-        admin = psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as e:
-        if os.environ.get("CI"):
-            pytest.fail(f"PostgreSQL must run on 127.0.0.1:5432 for CI: {e}")
-        pytest.skip(f"needs PostgreSQL on 127.0.0.1:5432 ({e})")
+    admin = postgres_admin()
     name = f"asr_migrate_{uuid.uuid4().hex[:10]}"
     admin.execute(f'CREATE DATABASE "{name}"')
     try:
-        url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+        url = POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
         assert_all_applied(migrate({"DATABASE_URL": url}, tmp_path).stdout)
     finally:
         admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
