@@ -29,6 +29,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "channels",
+    "channels_lite",
+    "rest_framework",
+    "rest_framework.authtoken",
     "django_q",
     "accounts",
     "transcripts",
@@ -93,7 +96,7 @@ REDIS_URL = envstr("REDIS_URL")
 # so a running task is never handed out twice, and max_attempts stops endless re-runs.
 ASR_TASK_TIMEOUT = envint("ASR_TASK_TIMEOUT", 3 * 3600)
 Q_CLUSTER = {
-    "name": "asrplatform",
+    "name": envstr("ASR_QUEUE_NAME", "asrplatform"),
     "workers": envint("ASR_WORKERS", 1),
     "recycle": 50,
     "timeout": ASR_TASK_TIMEOUT,
@@ -110,6 +113,9 @@ else:
     Q_CLUSTER["orm"] = "default"
     Q_CLUSTER["poll"] = 0.5
 
+# The channel layer carries progress from worker processes to the daphne processes' WebSockets.
+# Embedded default: channels-lite keeps the events in the SQLite database every process shares.
+# Multi-machine: Redis. PostgreSQL without Redis has no cross-process layer (checks warn).
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
@@ -117,8 +123,18 @@ if REDIS_URL:
             "CONFIG": {"hosts": [REDIS_URL]},
         }
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_lite.layers.core.SQLiteChannelLayer",
+            "CONFIG": {"database": "default", "expiry": 60, "polling_interval": 0.2},
+        }
+    }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# Live recognition over /ws/stream/: the longest session, and how many may run in one process.
+ASR_LIVE_MAX_SECONDS = envint("ASR_LIVE_MAX_SECONDS", 2 * 3600)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -156,6 +172,8 @@ ASR_DEVICE = envstr("ASR_DEVICE", "auto")
 ASR_THREADS = envint("ASR_THREADS", 0)
 ASR_MODEL_CACHE = Path(envstr("ASR_MODEL_CACHE", str(DATA_DIR / "models")))
 ASR_MAX_UPLOAD_BYTES = envint("ASR_MAX_UPLOAD_MB", 500) * 1024 * 1024
+# All stored audio together; past it the oldest finished transcripts lose their audio (not text).
+ASR_AUDIO_STORE_BYTES = envint("ASR_AUDIO_STORE_MB", 20 * 1024) * 1024 * 1024
 
 LOGGING = {
     "version": 1,

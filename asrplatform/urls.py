@@ -5,7 +5,7 @@ from django.views.generic import RedirectView
 
 from accounts import views as account_views
 from asrplatform import views
-from transcripts import hotword_views
+from transcripts import batch_views, hotword_views, live_views, vad_views
 from transcripts import views as transcript_views
 
 urlpatterns = [
@@ -17,6 +17,12 @@ urlpatterns = [
     path("team/switch/", account_views.switch_team, name="switch-team"),
     path("team/members/", account_views.members, name="members"),
     path("recognize/", transcript_views.recognize, name="recognize"),
+    path("batch/", batch_views.batch, name="batch"),
+    path("batch/<int:pk>/", batch_views.job_detail, name="job-detail"),
+    path("batch/<int:pk>/cancel/", batch_views.job_cancel, name="job-cancel"),
+    path("batch/<int:pk>/export.<str:fmt>", batch_views.job_export, name="job-export"),
+    path("live/", live_views.live, name="live"),
+    path("vad/", vad_views.vad, name="vad"),
     path("history/", transcript_views.history, name="history"),
     path("history/export.<str:fmt>", transcript_views.history_export, name="history-export"),
     path("history/delete/", transcript_views.history_delete, name="history-delete"),

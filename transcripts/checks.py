@@ -29,3 +29,14 @@ def check_engine(app_configs, **kwargs):
         if not status.ready:
             problems.append(Warning(f"Model {status.name} is not ready: {status.detail}", id="transcripts.W001"))
     return problems
+
+
+@register()
+def check_channel_layer(app_configs, **kwargs):
+    backend = settings.CHANNEL_LAYERS["default"]["BACKEND"]
+    if backend.endswith("InMemoryChannelLayer") and not settings.DEBUG:
+        return [Warning(
+            "Live progress cannot travel from the job workers to the web pages: the channel layer is in-memory.",
+            hint="Set REDIS_URL (PostgreSQL deployments) or use the default SQLite database.", id="transcripts.W002",
+        )]
+    return []

@@ -9,13 +9,15 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from accounts.models import Team
 from transcripts.engine import EngineError, TranscribeOptions
 from transcripts.engine.audio import probe_duration
 from transcripts.engine.errors import AudioTooLongError
+from transcripts import events
+from transcripts.job_status import job_refresh
 from transcripts.models import Job, Status, Transcript
 from transcripts.recognition import get_engine
 
@@ -26,6 +28,11 @@ MAX_ATTEMPTS = 2  # a file whose worker died twice is failed, not tried forever
 
 class UploadTooLargeError(AudioTooLongError):
     code = "upload_too_large"
+
+
+class AudioStoreFullError(EngineError):
+    code = "audio_store_full"
+    http_status = 507
 
 
 def audio_path(transcript: Transcript) -> Path:
@@ -40,20 +47,54 @@ def _store_audio(path: Path, data: bytes) -> None:
     os.replace(partial, path)
 
 
+def upload_size_check(size: int) -> None:
+    """Refuse an upload over ASR_MAX_UPLOAD_MB, saying how big it is and what the limit is."""
+    if size > settings.ASR_MAX_UPLOAD_BYTES:
+        raise UploadTooLargeError(
+            f"The file is {size / 2**20:.0f} MB; the limit is {settings.ASR_MAX_UPLOAD_BYTES / 2**20:.0f} MB."
+        )
+
+
+def _make_room(needed: int) -> None:
+    """Keep stored audio under ASR_AUDIO_STORE_BYTES: drop the audio of the oldest finished
+    transcripts (their text stays; only playback goes) until `needed` more bytes fit.
+
+    Audio still waiting for recognition is never dropped; when it alone fills the store the
+    upload is refused with a message rather than losing queued work.
+    """
+    limit = settings.ASR_AUDIO_STORE_BYTES
+    stored = Transcript.objects.filter(audio_purged=False)
+    used = stored.aggregate(total=Sum("audio_bytes"))["total"] or 0
+    if used + needed <= limit:
+        return
+    finished = stored.filter(status__in=[Status.DONE, Status.FAILED, Status.CANCELLED]).order_by("created_at")
+    evict = []
+    for transcript in finished.only("id", "audio_key", "audio_bytes").iterator():
+        if used + needed <= limit:
+            break
+        evict.append(transcript)
+        used -= transcript.audio_bytes
+    if used + needed > limit:
+        raise AudioStoreFullError(
+            f"The audio store is full: {used / 2**20:.0f} MB of {limit / 2**20:.0f} MB hold files still waiting "
+            "for recognition. Try again when the queue is shorter, or ask an administrator to raise ASR_AUDIO_STORE_MB."
+        )
+    transcripts_purge_audio(rows=evict)
+    logger.info("audio store: dropped the audio of %d finished transcripts to make room", len(evict))
+
+
 def transcript_create(
     *, team: Team, user, data: bytes, filename: str, options: TranscribeOptions, job: Job | None = None
 ) -> Transcript:
     """Check the upload, store it, and queue its recognition after the transaction commits."""
-    if len(data) > settings.ASR_MAX_UPLOAD_BYTES:
-        raise UploadTooLargeError(
-            f"The file is {len(data) / 2**20:.0f} MB; the limit is {settings.ASR_MAX_UPLOAD_BYTES / 2**20:.0f} MB."
-        )
+    upload_size_check(len(data))
     options = options.validated()
-    probe_duration(data)  # the type is sniffed from the content: non-audio fails here, not later
+    duration = probe_duration(data)  # the type is sniffed from the content: non-audio fails here, not later
+    _make_room(len(data))
     with transaction.atomic():
         transcript = Transcript.objects.create(
             team=team, created_by=user, job=job, source_name=os.path.basename(filename or "")[:255] or "upload",
-            options=options.as_dict(), audio_bytes=len(data),
+            options=options.as_dict(), audio_bytes=len(data), duration=round(duration, 3),
         )
         _store_audio(audio_path(transcript), data)
         transaction.on_commit(lambda: transcript_enqueue(transcript_id=transcript.id))
@@ -63,6 +104,7 @@ def transcript_create(
 def transcript_enqueue(*, transcript_id: int) -> None:
     from django_q.tasks import async_task
 
+    Transcript.objects.filter(id=transcript_id).update(enqueued_at=timezone.now())
     async_task("transcripts.tasks.run_transcript", transcript_id, task_name=f"transcript-{transcript_id}")
 
 
@@ -80,32 +122,48 @@ def _claim(transcript_id: int) -> bool:
     )
 
 
+class _Cancelled(Exception):
+    pass
+
+
 def transcript_run(*, transcript_id: int) -> None:
-    """Recognise one queued transcript; a user-caused error marks it failed with the reason."""
+    """Recognise one queued transcript; a user-caused error marks it failed with the reason.
+
+    Progress is saved and announced about once a second; a cancelled job's running file stops
+    at the next of those steps.
+    """
     if not _claim(transcript_id):
         return  # done, cancelled, or another worker has it
     transcript = Transcript.objects.get(id=transcript_id)
+    job_refresh(job_id=transcript.job_id)
     last_save = 0.0
 
     def progress(done: float, total: float, stage: str) -> None:
         nonlocal last_save
         if stage == "recognition" and total and time.monotonic() - last_save >= PROGRESS_SAVE_SECONDS:
             last_save = time.monotonic()
-            Transcript.objects.filter(id=transcript_id).update(progress=min(done / total, 1.0))
+            if not Transcript.objects.filter(id=transcript_id, status=Status.RUNNING).update(
+                progress=min(done / total, 1.0)
+            ):
+                raise _Cancelled
+            events.job_changed(transcript.job_id)
 
     try:
         result = get_engine().transcribe(audio_path(transcript), TranscribeOptions.from_dict(transcript.options), progress)
+    except _Cancelled:
+        pass
     except EngineError as e:
-        Transcript.objects.filter(id=transcript_id).update(
+        Transcript.objects.filter(id=transcript_id, status=Status.RUNNING).update(
             status=Status.FAILED, error_code=e.code, error_message=e.message, finished_at=timezone.now()
         )
-        return
-    Transcript.objects.filter(id=transcript_id, status=Status.RUNNING).update(
-        status=Status.DONE, progress=1.0, text=result.text, itn_text=result.itn_text, language=result.language,
-        language_probability=result.language_probability, duration=result.duration,
-        segments=result.to_dict()["segments"], model=result.model, device=result.device,
-        processing_seconds=result.processing_seconds, error_code="", error_message="", finished_at=timezone.now(),
-    )
+    else:
+        Transcript.objects.filter(id=transcript_id, status=Status.RUNNING).update(
+            status=Status.DONE, progress=1.0, text=result.text, itn_text=result.itn_text, language=result.language,
+            language_probability=result.language_probability, duration=result.duration,
+            segments=result.to_dict()["segments"], model=result.model, device=result.device,
+            processing_seconds=result.processing_seconds, error_code="", error_message="", finished_at=timezone.now(),
+        )
+    job_refresh(job_id=transcript.job_id)
 
 
 def _delete_audio(rows) -> list[int]:
@@ -154,10 +212,11 @@ def transcripts_purge_audio(*, rows) -> int:
     return len(purged)
 
 
-def transcripts_delete_older_than(*, days: int, team: Team | None = None) -> int:
-    """Delete transcripts (and their audio) created more than `days` days ago; one team or all."""
+def transcripts_delete_older_than(*, days: int, team: Team | None = None, rows=None) -> int:
+    """Delete transcripts (and their audio) created more than `days` days ago: of one team, of the
+    given rows (an admin selection), or all."""
     cutoff = timezone.now() - timedelta(days=days)
-    rows = Transcript.objects.filter(created_at__lt=cutoff)
+    rows = (Transcript.objects.all() if rows is None else rows).filter(created_at__lt=cutoff)
     if team is not None:
         rows = rows.filter(team=team)
     deleted = _delete_audio(rows)
@@ -172,10 +231,13 @@ def transcripts_recover_stale() -> tuple[int, int]:
     """
     stale = timezone.now() - timedelta(seconds=settings.ASR_TASK_TIMEOUT)
     stuck = Transcript.objects.filter(status=Status.RUNNING, started_at__lt=stale)
+    lost_jobs = set(stuck.filter(attempts__gte=MAX_ATTEMPTS).values_list("job_id", flat=True))
     failed = stuck.filter(attempts__gte=MAX_ATTEMPTS).update(
         status=Status.FAILED, error_code="worker_lost", finished_at=timezone.now(),
         error_message="The recognition worker stopped twice while working on this file. Try again, or split the file.",
     )
+    for job_id in lost_jobs:
+        job_refresh(job_id=job_id)
     requeued = 0
     for transcript_id in stuck.filter(attempts__lt=MAX_ATTEMPTS).values_list("id", flat=True):
         if Transcript.objects.filter(id=transcript_id, status=Status.RUNNING, started_at__lt=stale).update(
@@ -183,4 +245,10 @@ def transcripts_recover_stale() -> tuple[int, int]:
         ):
             transcript_enqueue(transcript_id=transcript_id)
             requeued += 1
+    # Tasks a killed cluster had already taken off the queue (prefetched) never run: queue them
+    # again. A task that is merely waiting behind others runs once either way (_claim).
+    forgotten = Transcript.objects.filter(status=Status.QUEUED).filter(Q(enqueued_at__lt=stale) | Q(enqueued_at=None))
+    for transcript_id in forgotten.values_list("id", flat=True):
+        transcript_enqueue(transcript_id=transcript_id)
+        requeued += 1
     return requeued, failed

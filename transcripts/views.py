@@ -8,11 +8,19 @@ from django.utils.dateparse import parse_date
 from accounts.current import require_membership, team_context
 from accounts.models import Membership
 from transcripts import services
-from transcripts.engine import EngineError, TranscribeOptions, TranscriptResult
+from transcripts.engine import EngineError, TranscribeOptions
 from transcripts.engine.formats import CONTENT_TYPES, render as render_result
 from transcripts.forms import RecognizeForm
 from transcripts.models import HotwordLibrary, Status
-from transcripts.selectors import hotwords_for, transcripts_of, transcripts_search
+from transcripts.selectors import hotwords_for, transcript_result, transcripts_of, transcripts_search
+
+
+def options_from(data: dict, team) -> TranscribeOptions:
+    """The shared options of the recognize and batch forms, with the team's chosen hotword libraries."""
+    hotwords = hotwords_for(team=team, library_ids=[int(i) for i in data["libraries"]],
+                            extra=data["hotwords"].splitlines())
+    return TranscribeOptions(language=data["language"], hotwords=hotwords, itn=data["itn"],
+                             chinese_script=data["chinese_script"])
 
 
 @login_required
@@ -25,10 +33,7 @@ def recognize(request: HttpRequest) -> HttpResponse:
         error = "Viewers cannot start recognitions; ask a team admin for the member role."
     elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        hotwords = hotwords_for(team=membership.team, library_ids=[int(i) for i in data["libraries"]],
-                                extra=data["hotwords"].splitlines())
-        options = TranscribeOptions(language=data["language"], hotwords=hotwords, itn=data["itn"],
-                                    chinese_script=data["chinese_script"])
+        options = options_from(data, membership.team)
         try:
             transcript = services.transcript_create(team=membership.team, user=request.user,
                                                     data=data["audio"].read(), filename=data["audio"].name,
@@ -65,12 +70,7 @@ def transcript_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse
     transcript = get_object_or_404(transcripts_of(team=membership.team), pk=pk, status=Status.DONE)
     if fmt not in CONTENT_TYPES:
         raise Http404("Unknown format.")
-    result = TranscriptResult.from_dict({
-        "text": transcript.text, "itn_text": transcript.itn_text, "language": transcript.language,
-        "language_probability": transcript.language_probability or 0.0, "duration": transcript.duration or 0.0,
-        "segments": transcript.segments, "model": transcript.model, "device": transcript.device,
-        "options": transcript.options, "processing_seconds": transcript.processing_seconds or 0.0,
-    })
+    result = transcript_result(transcript)
     response = HttpResponse(render_result(result, fmt), content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="transcript-{transcript.pk}.{fmt}"'
     return response

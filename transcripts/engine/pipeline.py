@@ -91,6 +91,23 @@ class Engine:
             self._check_duration(duration)
             recognised = self._from_speech(recognizer, speech, (c for c, _ in iter_audio(source)), options, report)
         report(duration, duration, "recognition")
+        return self._result(recognised, duration, options, recognizer.name, recognizer.device.label, started)
+
+    def transcribe_samples(self, samples: np.ndarray, options: TranscribeOptions) -> TranscriptResult:
+        """Recognise 16 kHz mono samples already cut to speech (a live utterance): no VAD pass."""
+        options = options.validated()
+        recognizer = self.models.get(options.model)
+        started = time.perf_counter()
+        duration = len(samples) / SAMPLE_RATE
+        language, probability = recognizer.resolve_language(options, samples)
+        segments = recognizer.recognize(samples, options, language, lambda done: None)
+        if language == AUTO:
+            language = language_from_text("".join(s.text for s in segments)) if segments else options.language
+        return self._result(_Recognised(segments, language, probability), duration, options, recognizer.name,
+                            recognizer.device.label, started)
+
+    def _result(self, recognised: "_Recognised", duration: float, options: TranscribeOptions, model: str,
+                device: str, started: float) -> TranscriptResult:
         segments = recognised.segments
         for segment in segments:
             clamp_to_duration(segment, duration)
@@ -102,8 +119,8 @@ class Engine:
             language_probability=round(recognised.probability, 4),
             duration=round(duration, 3),
             segments=segments,
-            model=recognizer.name,
-            device=recognizer.device.label,
+            model=model,
+            device=device,
             options=options.as_dict(),
             processing_seconds=round(time.perf_counter() - started, 3),
         )

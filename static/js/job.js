@@ -1,0 +1,44 @@
+// Live progress of a batch job: the server sends the whole state on connect and on each change.
+(function () {
+  const root = document.getElementById("job");
+  if (!root) return;
+  const $ = (id) => document.getElementById(id);
+  const finished = (status) => status !== "queued" && status !== "running";
+
+  function render(state) {
+    $("job-status").textContent = state.status;
+    $("job-count").textContent = state.done + "/" + state.total;
+    $("job-progress").value = state.fraction;
+    $("job-eta").textContent = state.eta_seconds ? "ETA " + Math.round(state.eta_seconds) + " s" : "";
+    $("job-current").textContent = state.current
+      ? " · " + state.current.name + " " + state.current.position + " / " + (state.current.duration || "?") + " s" : "";
+    for (const file of state.files) {
+      const row = root.querySelector('tr[data-id="' + file.id + '"]');
+      if (!row) continue;
+      row.querySelector(".status").textContent = file.status;
+      row.querySelector(".progress").textContent = Math.round(file.progress * 100) + "%";
+      row.querySelector(".error").textContent = file.error || "";
+    }
+    const cancel = document.querySelector("#job-cancel button");
+    if (cancel) cancel.disabled = finished(state.status);
+  }
+
+  let retry = 1000;
+  function connect() {
+    const scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    const socket = new WebSocket(scheme + location.host + root.dataset.socket);
+    socket.onopen = () => { retry = 1000; $("job-connection").textContent = ""; };
+    socket.onmessage = (event) => {
+      const message = JSON.parse(event.data);
+      if (message.type === "progress") render(message);
+      if (message.type === "error") $("job-connection").textContent = message.message;
+    };
+    socket.onclose = () => {
+      if (finished($("job-status").textContent)) return;
+      $("job-connection").textContent = "连接中断，正在重连… / reconnecting…";
+      setTimeout(connect, retry);
+      retry = Math.min(retry * 2, 15000);
+    };
+  }
+  connect();
+})();

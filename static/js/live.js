@@ -1,0 +1,79 @@
+// Live recognition: microphone → AudioWorklet (16 kHz PCM16) → /ws/stream/ → partial and final text.
+(function () {
+  const $ = (id) => document.getElementById(id);
+  const workletUrl = $("live-script").dataset.worklet;
+  let socket = null, context = null, stream = null;
+
+  function options() {
+    const form = $("live-options");
+    const hotwords = form.hotwords.value.split(/[,，\n]/).map((s) => s.trim()).filter(Boolean);
+    const libraries = [...form.querySelectorAll('input[name="libraries"]:checked')].map((c) => Number(c.value));
+    return { language: form.language.value, hotwords, libraries, itn: form.itn.checked, save: form.save.checked };
+  }
+
+  function showError(message) {
+    $("live-error").hidden = false;
+    $("live-error").textContent = message;
+  }
+
+  function appendFinal(message) {
+    const item = document.createElement("li");
+    item.textContent = "[" + message.start.toFixed(1) + "–" + message.end.toFixed(1) + " s] " + (message.itn_text || message.text);
+    $("live-finals").appendChild(item);
+    $("live-partial").textContent = "";
+  }
+
+  async function start() {
+    $("live-error").hidden = true;
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({ audio: { channelCount: 1, echoCancellation: true } });
+    } catch (e) {
+      showError("无法使用麦克风 / the microphone is not available: " + e.message);
+      return;
+    }
+    const scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    socket = new WebSocket(scheme + location.host + "/ws/stream/");
+    socket.binaryType = "arraybuffer";
+    socket.onmessage = (event) => {
+      const message = JSON.parse(event.data);
+      if (message.type === "partial") $("live-partial").textContent = message.text;
+      else if (message.type === "final") appendFinal(message);
+      else if (message.type === "error") showError(message.message);
+      else if (message.type === "done") {
+        $("live-state").textContent = "完成 / done";
+        if (message.transcript) {
+          $("live-saved").hidden = false;
+          $("live-saved").innerHTML = '<a href="/transcripts/' + Number(message.transcript) + '/">已保存 / saved</a>';
+        }
+      }
+    };
+    socket.onclose = () => { stopAudio(); $("live-start").disabled = false; $("live-stop").disabled = true; };
+    socket.onerror = () => showError("连接失败 / the connection failed; reload the page and try again.");
+    socket.onopen = async () => {
+      socket.send(JSON.stringify(options()));
+      context = new AudioContext();
+      await context.audioWorklet.addModule(workletUrl);
+      const node = new AudioWorkletNode(context, "pcm-worklet");
+      node.port.onmessage = (event) => { if (socket.readyState === WebSocket.OPEN) socket.send(event.data); };
+      context.createMediaStreamSource(stream).connect(node);
+      $("live-state").textContent = "识别中 / listening…";
+      $("live-start").disabled = true;
+      $("live-stop").disabled = false;
+    };
+  }
+
+  function stopAudio() {
+    if (context) { context.close(); context = null; }
+    if (stream) { stream.getTracks().forEach((t) => t.stop()); stream = null; }
+  }
+
+  function stop() {
+    stopAudio();
+    if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: "end" }));
+    $("live-state").textContent = "收尾中 / finishing…";
+    $("live-stop").disabled = true;
+  }
+
+  $("live-start").addEventListener("click", start);
+  $("live-stop").addEventListener("click", stop);
+})();

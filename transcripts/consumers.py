@@ -1,0 +1,204 @@
+"""WebSockets: live progress of batch jobs (/ws/jobs/<id>/) and live recognition (/ws/stream/).
+
+Heavy work (VAD, recognition) runs in threads, database work through database_sync_to_async:
+the event loop that serves every other socket never waits on either.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer, AsyncWebsocketConsumer
+from django.conf import settings
+
+from accounts.models import Membership
+from accounts.permissions import teams_of
+from accounts.ws_auth import scope_membership
+from transcripts import events
+from transcripts.engine import EngineError, Segment
+from transcripts.engine.streaming import MS, Utterance, UtteranceCutter, pcm16_to_float
+from transcripts.jobs import job_snapshot
+from transcripts.live import SessionRecording, live_options, live_session_save
+from transcripts.models import Job
+from transcripts.recognition import get_engine
+
+logger = logging.getLogger(__name__)
+CLOSE_NOT_ALLOWED = 4403
+_END = object()
+
+
+class JobProgressConsumer(AsyncJsonWebsocketConsumer):
+    """Sends the job's state on connect and again whenever a worker reports a change."""
+
+    async def connect(self) -> None:
+        self.job = await self._job()
+        if self.job is None:
+            await self.close(code=CLOSE_NOT_ALLOWED)
+            return
+        self.group = events.job_group(self.job.id)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        await self.job_changed({})
+
+    async def disconnect(self, code: int) -> None:
+        if getattr(self, "group", None):
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive_json(self, content, **kwargs) -> None:
+        await self.send_json({"type": "error", "message": "This socket only sends progress; it reads nothing."})
+
+    async def job_changed(self, event: dict) -> None:
+        snapshot = await database_sync_to_async(job_snapshot)(job=self.job)
+        await self.send_json({"type": "progress", **snapshot})
+
+    @database_sync_to_async
+    def _job(self) -> Job | None:
+        user = self.scope.get("user")
+        job_id = self.scope["url_route"]["kwargs"]["job_id"]
+        return Job.objects.filter(id=job_id, team__in=teams_of(user)).first() if user else None
+
+
+class StreamConsumer(AsyncWebsocketConsumer):
+    """Pseudo-streaming recognition; the protocol is in the README ("Live recognition")."""
+
+    async def connect(self) -> None:
+        self.membership = await database_sync_to_async(scope_membership)(self.scope, at_least=Membership.Role.MEMBER)
+        if self.membership is None:
+            await self.close(code=CLOSE_NOT_ALLOWED)
+            return
+        self.options = None
+        self.save = False
+        self.ended = False
+        self.received_samples = 0
+        self.finals: list[Segment] = []
+        self.language = ""
+        self.recording: SessionRecording | None = None
+        self.saved = False
+        self.cutter = UtteranceCutter()
+        self.queue: asyncio.Queue = asyncio.Queue()
+        self.pump: asyncio.Task | None = None
+        await self.accept()
+
+    async def disconnect(self, code: int) -> None:
+        if getattr(self, "pump", None):
+            self.pump.cancel()
+        if getattr(self, "recording", None) and not self.saved:
+            await asyncio.to_thread(self.recording.discard)  # a session cut short leaves no file behind
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if self.ended:
+            await self.error("The session has ended; open a new connection to start another.")
+        elif text_data is not None:
+            await self._text(text_data)
+        elif self.options is None:
+            await self.error("Send the options (a JSON text frame, {} for defaults) before any audio.")
+        else:
+            await self._audio(bytes_data or b"")
+
+    async def _text(self, text: str) -> None:
+        try:
+            message = json.loads(text)
+        except ValueError:
+            await self.error("A text frame must be JSON: the options first, then {\"type\": \"end\"}.")
+            return
+        if self.options is None:
+            if not await self._start(message):
+                return
+            if isinstance(message, dict) and message.get("type") == "end":
+                await self._end()
+        elif isinstance(message, dict) and message.get("type") == "end":
+            await self._end()
+        else:
+            await self.error('Options can be sent once, first; after that only {"type": "end"} is expected.')
+
+    async def _start(self, message: object) -> bool:
+        try:
+            self.options, self.save = await database_sync_to_async(live_options)(
+                team=self.membership.team, data=message)
+        except EngineError as e:
+            await self.error(e.message)
+            return False
+        if self.save:
+            self.recording = await asyncio.to_thread(SessionRecording)
+        self.pump = asyncio.create_task(self._run())
+        return True
+
+    async def _audio(self, frame: bytes) -> None:
+        try:
+            samples = pcm16_to_float(frame)
+        except EngineError as e:
+            await self.error(e.message)
+            return
+        self.received_samples += len(samples)
+        if self.received_samples > settings.ASR_LIVE_MAX_SECONDS * 1000 * MS:
+            await self.error(f"A live session may last {settings.ASR_LIVE_MAX_SECONDS} s; finishing this one.")
+            await self._end()
+            return
+        await self.queue.put((samples, frame))
+
+    async def _end(self) -> None:
+        self.ended = True
+        await self.queue.put(_END)
+
+    async def error(self, message: str) -> None:
+        await self.send(text_data=json.dumps({"type": "error", "message": message}, ensure_ascii=False))
+
+    async def _run(self) -> None:
+        """Takes audio off the queue in order: VAD, finals, and a partial when caught up."""
+        try:
+            while True:
+                item = await self.queue.get()
+                if item is _END:
+                    for utterance in await asyncio.to_thread(self.cutter.finish):
+                        await self._final(utterance)
+                    await self._finish()
+                    return
+                samples, frame = item
+                if self.recording:
+                    await asyncio.to_thread(self.recording.write, frame)
+                for utterance in await asyncio.to_thread(self.cutter.feed, samples):
+                    await self._final(utterance)
+                if self.queue.empty():
+                    partial = self.cutter.partial()
+                    if partial is not None:
+                        await self._partial(partial)
+        except Exception:  # noqa: BLE001 - the client gets a message; the server keeps serving
+            logger.exception("live recognition failed")
+            await self.error("Live recognition failed on the server; the session was stopped. Try again.")
+            await self.close()
+
+    async def _recognise(self, utterance: Utterance):
+        try:
+            return await asyncio.to_thread(get_engine().transcribe_samples, utterance.samples, self.options)
+        except EngineError as e:
+            await self.error(e.message)
+            return None
+
+    async def _partial(self, utterance: Utterance) -> None:
+        result = await self._recognise(utterance)
+        if result is not None and result.text:
+            await self.send(text_data=json.dumps({"type": "partial", "text": result.text}, ensure_ascii=False))
+
+    async def _final(self, utterance: Utterance) -> None:
+        result = await self._recognise(utterance)
+        if result is None or not result.text:
+            return
+        start, end = utterance.start_ms / 1000, utterance.end_ms / 1000
+        self.language = self.language or result.language
+        self.finals.append(Segment(start=start, end=end, text=result.text, itn_text=result.itn_text))
+        await self.send(text_data=json.dumps(
+            {"type": "final", "text": result.text, "itn_text": result.itn_text, "start": start, "end": end},
+            ensure_ascii=False))
+
+    async def _finish(self) -> None:
+        done: dict = {"type": "done"}
+        if self.recording:
+            transcript = await database_sync_to_async(live_session_save)(
+                team=self.membership.team, user=self.scope["user"], recording=self.recording, segments=self.finals,
+                language=self.language or self.options.language, options=self.options)
+            done["transcript"] = transcript.id
+            self.saved = True
+        await self.send(text_data=json.dumps(done))
+        await self.close()

@@ -1,0 +1,27 @@
+"""Events from the workers to the pages, over the channel layer.
+
+An event only says "this job changed"; the consumer reads the current state from the database
+and sends that, so a missed event costs nothing and a reopened page sees the same as an open one.
+A channel layer that is down never fails a recognition: the event is logged and dropped.
+"""
+from __future__ import annotations
+
+import logging
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+logger = logging.getLogger(__name__)
+
+
+def job_group(job_id: int) -> str:
+    return f"job-{job_id}"
+
+
+def job_changed(job_id: int | None) -> None:
+    if job_id is None:
+        return
+    try:
+        async_to_sync(get_channel_layer().group_send)(job_group(job_id), {"type": "job.changed"})
+    except Exception:  # noqa: BLE001 - progress display must never break the work itself
+        logger.warning("could not publish progress of job %s", job_id, exc_info=True)

@@ -1,0 +1,17 @@
+"""实时流式: the microphone page (the work happens in consumers.StreamConsumer)."""
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from accounts.current import require_membership, team_context
+from transcripts.forms import LANGUAGE_CHOICES
+from transcripts.models import HotwordLibrary
+
+
+@login_required
+def live(request: HttpRequest) -> HttpResponse:
+    membership = require_membership(request)
+    return render(request, "transcripts/live.html", {
+        "languages": LANGUAGE_CHOICES, "libraries": HotwordLibrary.objects.filter(team=membership.team),
+        **team_context(request),
+    })
