@@ -31,6 +31,10 @@ class MembershipError(ValueError):
     """A membership change a team admin asked for that cannot be made; the message says why."""
 
 
+class MemberNotFoundError(MembershipError):
+    pass
+
+
 def membership_add(*, team: Team, username: str, role: int) -> Membership:
     user = get_user_model().objects.filter(username=username.strip()).first()
     if user is None:
@@ -45,8 +49,21 @@ def membership_add(*, team: Team, username: str, role: int) -> Membership:
 def membership_remove(*, team: Team, membership_id: int) -> None:
     membership = Membership.objects.select_for_update().filter(team=team, id=membership_id).first()
     if membership is None:
-        raise MembershipError("No such member.")
+        raise MemberNotFoundError("No such member.")
     admins = Membership.objects.filter(team=team, role=Membership.Role.ADMIN).count()
     if membership.role == Membership.Role.ADMIN and admins == 1:
         raise MembershipError("A team needs at least one admin: make someone else admin first.")
     membership.delete()
+
+
+@transaction.atomic
+def membership_role_change(*, team: Team, membership_id: int, role: int) -> Membership:
+    membership = Membership.objects.select_for_update().filter(team=team, id=membership_id).first()
+    if membership is None:
+        raise MemberNotFoundError("No such member.")
+    admins = Membership.objects.filter(team=team, role=Membership.Role.ADMIN).count()
+    if membership.role == Membership.Role.ADMIN and role != Membership.Role.ADMIN and admins == 1:
+        raise MembershipError("A team needs at least one admin: make someone else admin first.")
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership

@@ -40,3 +40,19 @@ def members(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/members.html",
                   {"rows": rows, "roles": Membership.Role.choices, "error": error, **team_context(request)},
                   status=400 if error else 200)
+
+
+@login_required
+def api_token(request: HttpRequest) -> HttpResponse:
+    """The user's API token: create it, replace it (the old one stops working), or delete it."""
+    from rest_framework.authtoken.models import Token
+
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action in ("create", "rotate", "delete"):
+            Token.objects.filter(user=request.user).delete()
+        if action in ("create", "rotate"):
+            Token.objects.create(user=request.user)
+        return redirect("api-token")
+    token = Token.objects.filter(user=request.user).first()
+    return render(request, "accounts/token.html", {"token": token, **team_context(request)})

@@ -32,9 +32,12 @@ INSTALLED_APPS = [
     "channels_lite",
     "rest_framework",
     "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_q",
     "accounts",
     "transcripts",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -133,6 +136,38 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
+# Throttle counters (and anything else cached) shared by every process when there is Redis.
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+
+# The REST API (/api/) and the OpenAI-compatible one (/v1/).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "asrplatform API",
+    "DESCRIPTION": "Speech recognition for teams. Authenticate with `Authorization: Token <key>`; "
+                   "the OpenAI-compatible endpoints under /v1/ take `Authorization: Bearer <key>`.",
+    "VERSION": "0.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",  # served from our static files: no CDN
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+# Synchronous recognitions (/v1/audio/transcriptions) in flight per web process; past it, 503.
+ASR_API_CONCURRENCY = envint("ASR_API_CONCURRENCY", 2)
+ASR_API_RETRY_AFTER = envint("ASR_API_RETRY_AFTER", 10)
+ASR_API_TIMEOUT = envint("ASR_API_TIMEOUT", 600)  # seconds one synchronous recognition may take
+ASR_API_RATE = envstr("ASR_API_RATE", "120/min")  # requests per token
+
 # Live recognition over /ws/stream/: the longest session, and how many may run in one process.
 ASR_LIVE_MAX_SECONDS = envint("ASR_LIVE_MAX_SECONDS", 2 * 3600)
 
@@ -172,6 +207,8 @@ ASR_DEVICE = envstr("ASR_DEVICE", "auto")
 ASR_THREADS = envint("ASR_THREADS", 0)
 ASR_MODEL_CACHE = Path(envstr("ASR_MODEL_CACHE", str(DATA_DIR / "models")))
 ASR_MAX_UPLOAD_BYTES = envint("ASR_MAX_UPLOAD_MB", 500) * 1024 * 1024
+# One request body (a batch posts several files at once); larger ones are refused unread.
+ASR_MAX_REQUEST_BYTES = envint("ASR_MAX_REQUEST_MB", 1024) * 1024 * 1024
 # All stored audio together; past it the oldest finished transcripts lose their audio (not text).
 ASR_AUDIO_STORE_BYTES = envint("ASR_AUDIO_STORE_MB", 20 * 1024) * 1024 * 1024
 

@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 from accounts import views as account_views
+from api.urls import api_urlpatterns, openai_urlpatterns
 from asrplatform import views
 from transcripts import batch_views, hotword_views, live_views, vad_views
 from transcripts import views as transcript_views
@@ -16,6 +17,7 @@ urlpatterns = [
     path("password/", auth_views.PasswordChangeView.as_view(success_url="/"), name="password-change"),
     path("team/switch/", account_views.switch_team, name="switch-team"),
     path("team/members/", account_views.members, name="members"),
+    path("account/token/", account_views.api_token, name="api-token"),
     path("recognize/", transcript_views.recognize, name="recognize"),
     path("batch/", batch_views.batch, name="batch"),
     path("batch/<int:pk>/", batch_views.job_detail, name="job-detail"),
@@ -35,4 +37,6 @@ urlpatterns = [
     path("hotwords/<int:pk>/export/", hotword_views.library_export, name="hotword-export"),
     path("hotwords/<int:pk>/delete/", hotword_views.library_delete, name="hotword-delete"),
     path("admin/", admin.site.urls),
+    path("api/", include(api_urlpatterns)),
+    path("v1/", include(openai_urlpatterns)),
 ]

@@ -39,3 +39,18 @@ def clips() -> dict[str, Clip]:
 def engine() -> Engine:
     """One engine for the session: the model loads once, as in a worker process."""
     return Engine(EngineConfig(cache_dir=Path(settings.ASR_MODEL_CACHE), device="cpu"))
+
+
+@pytest.fixture
+def teams(db):
+    """Two teams, three users: alice admins A, bob is a member of A, carol admins B."""
+    from django.contrib.auth import get_user_model
+
+    from accounts.models import Membership, Team
+
+    users = {name: get_user_model().objects.create_user(name, password="x" * 12) for name in ("alice", "bob", "carol")}
+    a, b = Team.objects.create(name="Alpha", slug="alpha"), Team.objects.create(name="Beta", slug="beta")
+    Membership.objects.create(user=users["alice"], team=a, role=Membership.Role.ADMIN)
+    Membership.objects.create(user=users["bob"], team=a, role=Membership.Role.MEMBER)
+    Membership.objects.create(user=users["carol"], team=b, role=Membership.Role.ADMIN)
+    return {"a": a, "b": b, **users}

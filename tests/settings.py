@@ -26,3 +26,6 @@ SILENCED_SYSTEM_CHECKS = ["transcripts.W002"]
 # in WAL mode lets readers and the one writer proceed, as in production.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}  # noqa: F405
+
+# Throttling has its own test; elsewhere one user makes many calls in a second.
+ASR_API_RATE = "100000/min"

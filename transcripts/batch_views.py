@@ -10,7 +10,7 @@ from transcripts import jobs, services
 from transcripts.engine import EngineError
 from transcripts.forms import BatchForm
 from transcripts.models import HotwordLibrary, Job
-from transcripts.views import options_from
+from transcripts.request_options import options_from
 
 
 @login_required

@@ -15,6 +15,7 @@ from transcripts.engine.errors import InvalidOptionError
 from transcripts.engine.audio import SAMPLE_RATE
 from transcripts.engine.result import Segment, join_segments
 from transcripts.models import Status, Transcript
+from transcripts.request_options import requested_model
 from transcripts.selectors import hotwords_for
 
 LIVE_OPTION_KEYS = {"language", "hotwords", "libraries", "itn", "chinese_script", "model", "save", "type"}
@@ -34,7 +35,7 @@ def live_options(*, team: Team, data: object) -> tuple[TranscribeOptions, bool]:
     if not isinstance(libraries, list) or not all(isinstance(i, int) for i in libraries):
         raise InvalidOptionError('"libraries" must be a list of hotword library ids.')
     options = TranscribeOptions(
-        model=data.get("model") or settings.ASR_MODEL, language=data.get("language") or "auto",
+        model=requested_model(data.get("model")), language=data.get("language") or "auto",
         hotwords=hotwords_for(team=team, library_ids=libraries, extra=hotwords),
         itn=bool(data.get("itn", True)), chinese_script=data.get("chinese_script") or "simplified", vad="none",
     ).validated()

@@ -84,9 +84,14 @@ def _make_room(needed: int) -> None:
 
 
 def transcript_create(
-    *, team: Team, user, data: bytes, filename: str, options: TranscribeOptions, job: Job | None = None
+    *, team: Team, user, data: bytes, filename: str, options: TranscribeOptions, job: Job | None = None,
+    enqueue: bool = True,
 ) -> Transcript:
-    """Check the upload, store it, and queue its recognition after the transaction commits."""
+    """Check the upload, store it, and queue its recognition after the transaction commits.
+
+    With enqueue=False the caller runs it (transcript_run) itself, as the synchronous API does;
+    should that process die first, recovery queues it once the task timeout has passed.
+    """
     upload_size_check(len(data))
     options = options.validated()
     duration = probe_duration(data)  # the type is sniffed from the content: non-audio fails here, not later
@@ -95,9 +100,11 @@ def transcript_create(
         transcript = Transcript.objects.create(
             team=team, created_by=user, job=job, source_name=os.path.basename(filename or "")[:255] or "upload",
             options=options.as_dict(), audio_bytes=len(data), duration=round(duration, 3),
+            enqueued_at=None if enqueue else timezone.now(),
         )
         _store_audio(audio_path(transcript), data)
-        transaction.on_commit(lambda: transcript_enqueue(transcript_id=transcript.id))
+        if enqueue:
+            transaction.on_commit(lambda: transcript_enqueue(transcript_id=transcript.id))
     return transcript
 
 
@@ -164,6 +171,13 @@ def transcript_run(*, transcript_id: int) -> None:
             processing_seconds=result.processing_seconds, error_code="", error_message="", finished_at=timezone.now(),
         )
     job_refresh(job_id=transcript.job_id)
+
+
+def transcript_abandon(*, transcript_id: int, code: str, message: str) -> bool:
+    """Fail a transcript nobody waits for any more (timeout, client gone); a running recognition
+    stops at its next progress step. False when it had already finished."""
+    return bool(Transcript.objects.filter(id=transcript_id, status__in=[Status.QUEUED, Status.RUNNING]).update(
+        status=Status.FAILED, error_code=code, error_message=message, finished_at=timezone.now()))
 
 
 def _delete_audio(rows) -> list[int]:

@@ -8,19 +8,12 @@ from django.utils.dateparse import parse_date
 from accounts.current import require_membership, team_context
 from accounts.models import Membership
 from transcripts import services
-from transcripts.engine import EngineError, TranscribeOptions
+from transcripts.engine import EngineError
 from transcripts.engine.formats import CONTENT_TYPES, render as render_result
 from transcripts.forms import RecognizeForm
+from transcripts.request_options import options_from
 from transcripts.models import HotwordLibrary, Status
-from transcripts.selectors import hotwords_for, transcript_result, transcripts_of, transcripts_search
-
-
-def options_from(data: dict, team) -> TranscribeOptions:
-    """The shared options of the recognize and batch forms, with the team's chosen hotword libraries."""
-    hotwords = hotwords_for(team=team, library_ids=[int(i) for i in data["libraries"]],
-                            extra=data["hotwords"].splitlines())
-    return TranscribeOptions(language=data["language"], hotwords=hotwords, itn=data["itn"],
-                             chinese_script=data["chinese_script"])
+from transcripts.selectors import transcript_result, transcripts_of, transcripts_search
 
 
 @login_required

@@ -10,7 +10,7 @@ from transcripts.engine.errors import InvalidOptionError
 from transcripts.engine.result import Segment, TranscriptResult
 
 
-def _display(segment: Segment, use_itn: bool) -> str:
+def display_text(segment: Segment, use_itn: bool) -> str:
     text = segment.itn_text if use_itn and segment.itn_text else segment.text
     return segment.labelled(text.strip())
 
@@ -32,13 +32,13 @@ def render_srt(result: TranscriptResult, use_itn: bool = True) -> str:
     cues = []
     for index, seg in enumerate(result.segments, start=1):
         times = f"{_timestamp(seg.start, ',')} --> {_timestamp(seg.end, ',')}"
-        cues.append(f"{index}\n{times}\n{_display(seg, use_itn)}\n")
+        cues.append(f"{index}\n{times}\n{display_text(seg, use_itn)}\n")
     return "\n".join(cues)
 
 
 def render_vtt(result: TranscriptResult, use_itn: bool = True) -> str:
     cues = [
-        f"{_timestamp(seg.start, '.')} --> {_timestamp(seg.end, '.')}\n{_display(seg, use_itn)}\n"
+        f"{_timestamp(seg.start, '.')} --> {_timestamp(seg.end, '.')}\n{display_text(seg, use_itn)}\n"
         for seg in result.segments
     ]
     return "WEBVTT\n\n" + "\n".join(cues)

@@ -1,0 +1,56 @@
+"""The multipart fields of POST /v1/audio/transcriptions: OpenAI's, then our optional extras."""
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from api.openai.responses import RESPONSE_FORMATS
+from transcripts.engine.options import CHINESE_SCRIPTS
+from transcripts.request_options import requestable_models
+
+# OpenAI clients name "whisper-1" (or a newer transcription model); it means our default model.
+OPENAI_MODEL_ALIASES = ("whisper-1", "gpt-4o-transcribe", "gpt-4o-mini-transcribe")
+
+
+class TranscriptionForm(serializers.Serializer):
+    file = serializers.FileField()
+    model = serializers.CharField()
+    language = serializers.CharField(required=False, allow_blank=True, default="auto")
+    prompt = serializers.CharField(required=False, allow_blank=True, default="",
+                                   help_text="Accepted for compatibility and not used: name terms in `hotwords`.")
+    response_format = serializers.ChoiceField(choices=RESPONSE_FORMATS, default="json")
+    temperature = serializers.FloatField(required=False, min_value=0.0, max_value=1.0, default=0.0,
+                                         help_text="Accepted for compatibility; decoding is beam search.")
+    timestamp_granularities = serializers.ListField(
+        child=serializers.ChoiceField(choices=["word", "segment"]), required=False, default=list)
+    # Our extras
+    hotwords = serializers.CharField(required=False, allow_blank=True, default="")
+    hotword_library_ids = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False,
+                                                default=list)
+    itn = serializers.BooleanField(default=True)
+    chinese_script = serializers.ChoiceField(choices=CHINESE_SCRIPTS, default="simplified")
+    split_channels = serializers.BooleanField(default=False)
+
+    def validate_model(self, value: str) -> str:
+        if value in OPENAI_MODEL_ALIASES:
+            return ""  # the configured default
+        if value not in requestable_models():
+            raise serializers.ValidationError(
+                f"The model {value!r} does not exist. Use one of: {', '.join(requestable_models())} "
+                f"(or {OPENAI_MODEL_ALIASES[0]} for the default)."
+            )
+        return value
+
+    def validate(self, data: dict) -> dict:
+        if data["timestamp_granularities"] and data["response_format"] != "verbose_json":
+            raise serializers.ValidationError(
+                {"timestamp_granularities": "timestamp_granularities needs response_format=verbose_json."})
+        data["timestamp_granularities"] = data["timestamp_granularities"] or ["segment"]
+        return data
+
+    def recognition_data(self) -> dict:
+        """The fields options_from reads."""
+        data = self.validated_data
+        return {"model": data["model"], "language": data["language"] or "auto", "hotwords": data["hotwords"],
+                "libraries": data["hotword_library_ids"], "itn": data["itn"],
+                "chinese_script": data["chinese_script"], "split_channels": data["split_channels"],
+                "word_timestamps": "word" in data["timestamp_granularities"]}

@@ -1,0 +1,141 @@
+"""What the API reads and writes. Options fields are shared by single uploads and jobs."""
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from transcripts.engine import EngineError
+from transcripts.engine.options import CHINESE_SCRIPTS, VAD_MODELS
+from transcripts.engine.text import parse_hotwords
+from transcripts.forms import LANGUAGE_CHOICES, VAD_MODEL_CHOICES
+from transcripts.models import HotwordLibrary, Job, Transcript
+from transcripts.request_options import requestable_models
+
+
+class RecognitionOptionsSerializer(serializers.Serializer):
+    language = serializers.ChoiceField(choices=LANGUAGE_CHOICES, default="auto",
+                                       help_text="ISO 639-1 code, or auto to detect it.")
+    model = serializers.CharField(required=False, help_text="A model name from GET /v1/models; the default if left out.")
+    hotwords = serializers.CharField(required=False, allow_blank=True, default="",
+                                     help_text="Ad-hoc terms: one per line, or separated by commas.")
+    libraries = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, default=list,
+                                      help_text="Ids of the team's hotword libraries to use.")
+    itn = serializers.BooleanField(default=True, help_text="Inverse text normalisation (二零二五年 → 2025年).")
+    chinese_script = serializers.ChoiceField(choices=CHINESE_SCRIPTS, default="simplified")
+    word_timestamps = serializers.BooleanField(default=False)
+    split_channels = serializers.BooleanField(default=False, help_text="Recognise each channel separately.")
+    vad = serializers.ChoiceField(choices=VAD_MODELS, default="fsmn")
+
+    def validate_model(self, value: str) -> str:
+        if value not in requestable_models():
+            raise serializers.ValidationError(f"Unknown model {value!r}. Choose one of: {', '.join(requestable_models())}.")
+        return value
+
+
+class TranscriptCreateSerializer(RecognitionOptionsSerializer):
+    file = serializers.FileField(help_text="The recording: any format ffmpeg reads (wav, mp3, m4a, ogg, flac, mp4…).")
+
+
+class JobCreateSerializer(RecognitionOptionsSerializer):
+    files = serializers.ListField(child=serializers.FileField(), min_length=1, max_length=100,
+                                  help_text="The recordings, as repeated `files` form fields.")
+
+
+class TranscriptSerializer(serializers.ModelSerializer):
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Transcript
+        fields = ["id", "job", "status", "source_name", "progress", "language", "duration", "text", "itn_text",
+                  "model", "device", "processing_seconds", "error_code", "error_message", "audio_purged",
+                  "created_by", "created_at", "started_at", "finished_at"]
+        read_only_fields = fields
+
+
+class TranscriptDetailSerializer(TranscriptSerializer):
+    class Meta(TranscriptSerializer.Meta):
+        fields = TranscriptSerializer.Meta.fields + ["language_probability", "options", "segments"]
+        read_only_fields = fields
+
+
+class JobFileSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    status = serializers.CharField()
+    progress = serializers.FloatField()
+    duration = serializers.FloatField(allow_null=True)
+    error = serializers.CharField(allow_blank=True)
+
+
+class JobCurrentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    position = serializers.FloatField(help_text="Seconds of the running file recognised so far.")
+    duration = serializers.FloatField(allow_null=True)
+
+
+class JobSnapshotSerializer(serializers.Serializer):
+    """A job's progress, the same as its WebSocket (/ws/jobs/<id>/) sends."""
+
+    job = serializers.IntegerField()
+    status = serializers.CharField()
+    done = serializers.IntegerField(help_text="Files finished (done, failed or cancelled).")
+    total = serializers.IntegerField()
+    fraction = serializers.FloatField(help_text="Share of the job's audio recognised, 0 to 1.")
+    eta_seconds = serializers.FloatField(allow_null=True)
+    current = JobCurrentSerializer(allow_null=True)
+    files = JobFileSerializer(many=True)
+
+
+class HotwordLibrarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = HotwordLibrary
+        fields = ["id", "name", "terms", "updated_at"]
+        read_only_fields = ["id", "updated_at"]
+
+    def validate_terms(self, value: str) -> str:
+        try:
+            parse_hotwords(value)
+        except EngineError as e:
+            raise serializers.ValidationError(e.message) from None
+        return value
+
+    def validate_name(self, value: str) -> str:
+        team = self.context["team"]
+        taken = HotwordLibrary.objects.filter(team=team, name=value)
+        if self.instance is not None:
+            taken = taken.exclude(id=self.instance.id)
+        if taken.exists():
+            raise serializers.ValidationError(f"{team.name} already has a library named {value!r}.")
+        return value
+
+
+class VadRequestSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    model = serializers.ChoiceField(choices=[c for c, _ in VAD_MODEL_CHOICES], default="fsmn")
+    threshold = serializers.FloatField(min_value=0.01, max_value=0.99, default=0.5)
+    min_speech_ms = serializers.IntegerField(min_value=0, max_value=10000, default=250)
+    min_silence_ms = serializers.IntegerField(min_value=0, max_value=10000, default=500)
+    max_segment_ms = serializers.IntegerField(min_value=1000, max_value=30000, default=30000)
+
+
+class SpeechSegmentSerializer(serializers.Serializer):
+    start_ms = serializers.IntegerField()
+    end_ms = serializers.IntegerField()
+    duration_ms = serializers.IntegerField()
+
+
+class VadResultSerializer(serializers.Serializer):
+    duration_ms = serializers.IntegerField()
+    options = serializers.DictField()
+    segments = SpeechSegmentSerializer(many=True)
+
+
+class SystemSerializer(serializers.Serializer):
+    version = serializers.CharField()
+    device = serializers.CharField()
+    default_model = serializers.CharField()
+    loaded_models = serializers.ListField(child=serializers.CharField())
+    models = serializers.ListField(child=serializers.DictField())
+    queue = serializers.DictField(child=serializers.IntegerField(),
+                                  help_text="Transcripts queued and running, all teams together.")
+

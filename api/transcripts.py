@@ -1,0 +1,96 @@
+"""/api/transcripts/: upload (queued as a background job), search, read, delete, download."""
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.utils.dateparse import parse_date
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+
+from api.base import TeamScopedMixin
+from api.errors import EngineRequestError
+from api.serializers import TranscriptCreateSerializer, TranscriptDetailSerializer, TranscriptSerializer
+from transcripts import services
+from transcripts.engine import EngineError
+from transcripts.engine.formats import CONTENT_TYPES, render
+from transcripts.models import Status
+from transcripts.request_options import options_from
+from transcripts.selectors import transcript_result, transcripts_of, transcripts_search
+
+SEARCH_PARAMETERS = [
+    OpenApiParameter("q", str, description="Words in the text, its normalised text or the file name."),
+    OpenApiParameter("language", str), OpenApiParameter("status", str, enum=Status.values),
+    OpenApiParameter("owner", int, description="Id of the user who uploaded it."),
+    OpenApiParameter("from", OpenApiTypes.DATE), OpenApiParameter("to", OpenApiTypes.DATE),
+]
+
+
+def _date(params, name: str):
+    value = params.get(name, "")
+    try:
+        parsed = parse_date(value) if value else None
+    except ValueError:
+        parsed = None
+    if value and parsed is None:
+        raise ValidationError({name: f"Dates are YYYY-MM-DD, got {value!r}."})
+    return parsed
+
+
+def create_transcript(view, file, data: dict):
+    """Check, store and queue one upload for the caller's team (shared with the job endpoint)."""
+    try:
+        services.upload_size_check(file.size)
+        return services.transcript_create(team=view.team, user=view.request.user, data=file.read(),
+                                          filename=file.name, options=options_from(data, view.team))
+    except EngineError as e:
+        raise EngineRequestError(e) from None
+
+
+@extend_schema_view(list=extend_schema(parameters=SEARCH_PARAMETERS))
+class TranscriptViewSet(TeamScopedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin,
+                        viewsets.GenericViewSet):
+    parser_classes = [MultiPartParser, FormParser]
+
+    def get_serializer_class(self):
+        return TranscriptSerializer if self.action == "list" else TranscriptDetailSerializer
+
+    def get_queryset(self):
+        if self.action != "list" or self.team is None:
+            return transcripts_of(team=self.team)
+        params = self.request.query_params
+        owner = params.get("owner", "")
+        return transcripts_search(
+            team=self.team, query=params.get("q", ""), language=params.get("language", ""),
+            status=params.get("status", ""), owner_id=int(owner) if owner.isdigit() else None,
+            date_from=_date(params, "from"), date_to=_date(params, "to"),
+        )
+
+    @extend_schema(request=TranscriptCreateSerializer, responses={202: TranscriptDetailSerializer},
+                   description="Store the upload and queue its recognition; poll the transcript or follow its job.")
+    def create(self, request):
+        form = TranscriptCreateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = dict(form.validated_data)
+        transcript = create_transcript(self, data.pop("file"), data)
+        return Response(TranscriptDetailSerializer(transcript).data, status=status.HTTP_202_ACCEPTED,
+                        headers={"Location": f"/api/transcripts/{transcript.id}/"})
+
+    def perform_destroy(self, instance) -> None:
+        services.transcripts_delete(team=self.team, ids=[instance.id])
+
+    @extend_schema(responses={(200, "text/plain"): OpenApiResponse(OpenApiTypes.STR),
+                              409: OpenApiResponse(description="Not finished yet.")})
+    @action(detail=True, methods=["get"], url_path=r"download/(?P<fmt>txt|srt|vtt|json|csv|tsv)")
+    def download(self, request, pk=None, fmt: str = "txt"):
+        """The transcript as plain text, subtitles (SRT/VTT), JSON or CSV/TSV of segments."""
+        transcript = self.get_object()
+        if transcript.status != Status.DONE:
+            return Response({"detail": f"The transcript is {transcript.status}; downloads need a finished one."},
+                            status=status.HTTP_409_CONFLICT)
+        response = HttpResponse(render(transcript_result(transcript), fmt), content_type=CONTENT_TYPES[fmt])
+        response["Content-Disposition"] = f'attachment; filename="transcript-{transcript.id}.{fmt}"'
+        return response

@@ -1,0 +1,245 @@
+"""/api/: token auth, team scoping, transcripts, jobs, hotword libraries, VAD, teams, system."""
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from accounts.models import Membership
+from transcripts import services
+from transcripts.engine import TranscribeOptions
+from transcripts.models import HotwordLibrary, Job, Status, Transcript
+
+
+def upload(clip, name=None) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name or clip.path.name, clip.path.read_bytes(), content_type="audio/wav")
+
+
+def stored(teams, clips, team="a", user="bob", name="BAC009S0764W0121.wav", **fields) -> Transcript:
+    transcript = services.transcript_create(team=teams[team], user=teams[user], data=clips[name].path.read_bytes(),
+                                            filename=name, options=TranscribeOptions(language="zh"), enqueue=False)
+    Transcript.objects.filter(id=transcript.id).update(**fields)
+    transcript.refresh_from_db()
+    return transcript
+
+
+@pytest.mark.django_db
+def test_calls_without_a_valid_token_are_401(client_of, teams):
+    from rest_framework.test import APIClient
+
+    anonymous, wrong = APIClient(), APIClient()
+    wrong.credentials(HTTP_AUTHORIZATION="Token not-a-token")
+    assert anonymous.get("/api/transcripts/").status_code == 401
+    response = wrong.get("/api/transcripts/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 401 and "token" in response.json()["detail"].lower()
+    assert wrong.get("/api/transcripts/", HTTP_ACCEPT_LANGUAGE="zh-hans").json()["detail"] == "认证令牌无效。"
+    assert client_of("bob").get("/api/transcripts/").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_upload_is_queued_for_the_callers_team(client_of, teams, clips):
+    response = client_of("bob").post("/api/transcripts/", {"file": upload(clips["BAC009S0764W0121.wav"]),
+                                                           "language": "zh", "hotwords": "交易, 房地产"},
+                                     format="multipart")
+    assert response.status_code == 202, response.content
+    body = response.json()
+    transcript = Transcript.objects.get(id=body["id"])
+    assert transcript.team == teams["a"] and transcript.created_by == teams["bob"]
+    assert body["status"] in ("queued", "done")  # tests run tasks synchronously
+    assert transcript.options["hotwords"] == ["交易", "房地产"] and transcript.options["language"] == "zh"
+    assert response["Location"] == f"/api/transcripts/{transcript.id}/"
+
+
+@pytest.mark.django_db
+def test_another_teams_objects_are_404(client_of, teams, clips):
+    theirs = stored(teams, clips, team="b", user="carol", status=Status.DONE, text="secret")
+    job = Job.objects.create(team=teams["b"], created_by=teams["carol"])
+    library = HotwordLibrary.objects.create(team=teams["b"], name="theirs", terms="机密")
+    carol_in_b = Membership.objects.get(user=teams["carol"]).id
+    bob = client_of("bob")
+    for url in (f"/api/transcripts/{theirs.id}/", f"/api/transcripts/{theirs.id}/download/txt/",
+                f"/api/jobs/{job.id}/", f"/api/jobs/{job.id}/results/", f"/api/hotword-libraries/{library.id}/",
+                f"/api/teams/{teams['b'].id}/members/"):
+        assert bob.get(url).status_code == 404, url
+    assert bob.delete(f"/api/transcripts/{theirs.id}/").status_code == 404
+    assert bob.post(f"/api/jobs/{job.id}/cancel/").status_code == 404
+    assert client_of("alice").delete(f"/api/teams/{teams['a'].id}/members/{carol_in_b}/").status_code == 404
+    assert bob.get("/api/transcripts/", {"team": teams["b"].id}).status_code == 404  # not bob's team
+    assert Transcript.objects.filter(id=theirs.id).exists() and Job.objects.filter(id=job.id, status="queued").exists()
+    assert "secret" not in bob.get("/api/transcripts/", {"q": "secret"}).content.decode()
+
+
+@pytest.mark.django_db
+def test_list_searches_filters_and_pages(client_of, teams, clips):
+    for i in range(3):
+        stored(teams, clips, status=Status.DONE, text=f"第{i}次 交易 会议", language="zh")
+    stored(teams, clips, status=Status.DONE, text="weather report", language="en")
+    bob = client_of("bob")
+    page = bob.get("/api/transcripts/", {"q": "交易", "page_size": 2}).json()
+    assert page["count"] == 3 and len(page["results"]) == 2 and page["next"]
+    assert bob.get("/api/transcripts/", {"language": "en"}).json()["count"] == 1
+    assert bob.get("/api/transcripts/", {"from": "yesterday"}).status_code == 400
+    detail = bob.get(f"/api/transcripts/{page['results'][0]['id']}/").json()
+    assert "segments" in detail and "options" in detail
+
+
+@pytest.mark.django_db
+def test_downloads_in_each_format_and_409_until_done(client_of, teams, clips):
+    segments = [{"start": 0.0, "end": 1.5, "text": "二零二五年", "itn_text": "2025年", "channel": None, "words": []}]
+    done = stored(teams, clips, status=Status.DONE, text="二零二五年", itn_text="2025年", language="zh",
+                  duration=1.5, segments=segments)
+    queued = stored(teams, clips)
+    bob = client_of("bob")
+    srt = bob.get(f"/api/transcripts/{done.id}/download/srt/")
+    assert srt.status_code == 200 and "00:00:00,000 --> 00:00:01,500\n2025年" in srt.content.decode()
+    assert bob.get(f"/api/transcripts/{done.id}/download/vtt/").content.decode().startswith("WEBVTT")
+    assert "2025年" in bob.get(f"/api/transcripts/{done.id}/download/csv/").content.decode()
+    assert bob.get(f"/api/transcripts/{done.id}/download/txt/").content.decode() == "2025年\n"
+    assert bob.get(f"/api/transcripts/{done.id}/download/json/").json()["itn_text"] == "2025年"
+    assert bob.get(f"/api/transcripts/{done.id}/download/docx/").status_code == 404
+    assert bob.get(f"/api/transcripts/{queued.id}/download/txt/").status_code == 409
+
+
+@pytest.mark.django_db
+def test_delete_removes_the_row_and_its_audio_and_viewers_cannot(client_of, teams, clips):
+    transcript = stored(teams, clips)
+    path = services.audio_path(transcript)
+    Membership.objects.filter(user=teams["bob"]).update(role=Membership.Role.VIEWER)
+    assert client_of("bob").delete(f"/api/transcripts/{transcript.id}/").status_code == 403
+    assert path.exists()
+    assert client_of("alice").delete(f"/api/transcripts/{transcript.id}/").status_code == 204
+    assert not path.exists() and not Transcript.objects.filter(id=transcript.id).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("payload, field", [
+    ({}, "file"),
+    ({"language": "klingon"}, "language"),
+    ({"model": "/etc"}, "model"),
+    ({"chinese_script": "cyrillic"}, "chinese_script"),
+    ({"vad": "magic"}, "vad"),
+    ({"libraries": "x"}, "libraries"),
+])
+def test_invalid_options_are_400_with_the_field(client_of, teams, clips, payload, field):
+    data = {"file": upload(clips["IT0011W0001.wav"]), **payload} if field != "file" else payload
+    response = client_of("bob").post("/api/transcripts/", data, format="multipart")
+    assert response.status_code == 400 and field in response.json()
+    assert not Transcript.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("content, status, code", [
+    (b"", 400, None),                                      # DRF: "The submitted file is empty."
+    (b"\x00garbage" * 500, 415, "undecodable_audio"),
+    (b"%PDF-1.4\n" + b"x" * 4000, 415, "undecodable_audio"),
+])
+def test_bad_uploads_are_refused_with_a_message(client_of, teams, content, status, code):
+    response = client_of("bob").post("/api/transcripts/", {"file": SimpleUploadedFile("a.wav", content)},
+                                     format="multipart")
+    assert response.status_code == status, response.content
+    body = response.json()
+    message = body.get("detail") or body.get("file")[0]
+    assert message and "Traceback" not in str(body)
+    assert not Transcript.objects.exists()
+
+
+@pytest.mark.django_db
+def test_upload_over_the_size_limit_is_413(client_of, teams, clips, settings):
+    settings.ASR_MAX_UPLOAD_BYTES = 1000
+    response = client_of("bob").post("/api/transcripts/", {"file": upload(clips["IT0011W0001.wav"])},
+                                     format="multipart")
+    assert response.status_code == 413 and "limit" in response.json()["detail"]
+
+
+@pytest.mark.django_db  # in a test transaction nothing is handed to the queue: the files stay queued
+def test_job_with_several_files_progress_results_and_cancel(client_of, teams, clips):
+    bob = client_of("bob")
+    response = bob.post("/api/jobs/", {"files": [upload(clips["IT0011W0001.wav"]), upload(clips["BAC009S0764W0121.wav"]),
+                                                 SimpleUploadedFile("broken.mp3", b"not audio")],
+                                       "language": "zh"}, format="multipart")
+    assert response.status_code == 202, response.content
+    snapshot = response.json()
+    assert (snapshot["total"], snapshot["done"]) == (3, 1)  # the broken file failed on arrival
+    job_id = snapshot["job"]
+    assert bob.get(f"/api/jobs/{job_id}/").json()["files"][2]["status"] == "failed"
+    assert bob.post(f"/api/jobs/{job_id}/cancel/").json() == {"cancelled": 2}
+    results = bob.get(f"/api/jobs/{job_id}/results/").json()
+    assert [r["status"] for r in results] == ["cancelled", "cancelled", "failed"]
+    assert bob.get(f"/api/jobs/{job_id}/export/")["Content-Type"] == "application/zip"
+    assert bob.get("/api/jobs/").json()["count"] == 1
+
+
+@pytest.mark.django_db
+def test_hotword_libraries_admins_write_members_read(client_of, teams):
+    alice, bob = client_of("alice"), client_of("bob")
+    created = alice.post("/api/hotword-libraries/", {"name": "产品", "terms": "退费流程 20\n会员卡"}, format="json")
+    assert created.status_code == 201, created.content
+    library_id = created.json()["id"]
+    assert bob.get("/api/hotword-libraries/").json()["results"][0]["name"] == "产品"
+    assert bob.post("/api/hotword-libraries/", {"name": "x", "terms": "y"}, format="json").status_code == 403
+    assert bob.patch(f"/api/hotword-libraries/{library_id}/", {"terms": "z"}, format="json").status_code == 403
+    duplicate = alice.post("/api/hotword-libraries/", {"name": "产品", "terms": "a"}, format="json")
+    assert duplicate.status_code == 400 and "already" in str(duplicate.json()["name"])
+    bad_weight = alice.patch(f"/api/hotword-libraries/{library_id}/", {"terms": "退费 500"}, format="json")
+    assert bad_weight.status_code == 400
+    assert alice.patch(f"/api/hotword-libraries/{library_id}/", {"terms": "会员卡"}, format="json").status_code == 200
+    assert HotwordLibrary.objects.get(id=library_id).terms == "会员卡"
+    assert alice.delete(f"/api/hotword-libraries/{library_id}/").status_code == 204
+
+
+@pytest.mark.django_db
+def test_vad_on_an_upload(client_of, teams, clips):
+    response = client_of("bob").post("/api/vad/", {"file": upload(clips["BAC009S0764W0121.wav"]), "model": "fsmn"},
+                                     format="multipart")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["segments"] and all(s["end_ms"] - s["start_ms"] == s["duration_ms"] > 0 for s in body["segments"])
+    assert body["segments"][-1]["end_ms"] <= body["duration_ms"]
+    assert client_of("bob").post("/api/vad/", {"file": upload(clips["IT0011W0001.wav"]), "threshold": 2},
+                                 format="multipart").status_code == 400
+
+
+@pytest.mark.django_db
+def test_team_admins_manage_members(client_of, teams):
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_user("dave", password="x" * 12)
+    alice, bob, team = client_of("alice"), client_of("bob"), teams["a"].id
+    assert [t["role"] for t in bob.get("/api/teams/").json()] == ["member"]
+    assert bob.get(f"/api/teams/{team}/members/").status_code == 404
+    added = alice.post(f"/api/teams/{team}/members/", {"username": "dave", "role": "viewer"}, format="json")
+    assert added.status_code == 201 and added.json()["role"] == "viewer"
+    assert alice.post(f"/api/teams/{team}/members/", {"username": "nobody"}, format="json").status_code == 400
+    member = added.json()["id"]
+    assert alice.patch(f"/api/teams/{team}/members/{member}/", {"role": "member"}, format="json").json()["role"] == "member"
+    alice_id = Membership.objects.get(user=teams["alice"]).id
+    last_admin = alice.patch(f"/api/teams/{team}/members/{alice_id}/", {"role": "member"}, format="json")
+    assert last_admin.status_code == 400 and "admin" in last_admin.json()["detail"]
+    assert alice.delete(f"/api/teams/{team}/members/{member}/").status_code == 204
+    assert [m["username"] for m in alice.get(f"/api/teams/{team}/members/").json()] == ["alice", "bob"]
+
+
+@pytest.mark.django_db
+def test_system_info_and_cache_clearing_for_site_admins(client_of, teams):
+    info = client_of("bob").get("/api/system/").json()
+    assert info["device"] == "cpu" and info["default_model"] and {"queued", "running"} <= set(info["queue"])
+    assert any(m["name"] == "whisper-base" for m in info["models"])
+    assert client_of("bob").post("/api/system/clear-cache/").status_code == 403
+    teams["alice"].is_staff = True
+    teams["alice"].save()
+    assert "unloaded_models" in client_of("alice").post("/api/system/clear-cache/").json()
+
+
+@pytest.mark.django_db
+def test_requests_over_the_rate_get_429(client_of, teams, settings):
+    settings.ASR_API_RATE = "3/min"
+    bob = client_of("bob")
+    assert [bob.get("/api/teams/").status_code for _ in range(4)] == [200, 200, 200, 429]
+    assert client_of("alice").get("/api/teams/").status_code == 200  # counted per token
+
+
+@pytest.mark.django_db
+def test_schema_and_docs_are_served_without_a_cdn(client):
+    schema = client.get("/api/schema/")
+    assert schema.status_code == 200 and b"/api/transcripts/" in schema.content
+    docs = client.get("/api/docs/").content.decode()
+    assert "swagger-ui" in docs and "cdn" not in docs.lower() and "https://" not in docs
