@@ -51,7 +51,12 @@ def manage(env: dict, *args: str, **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "manage.py", *args], cwd=REPO, env=env, check=True, **kwargs)
 
 
-def start(env: dict, *args: str) -> subprocess.Popen:
-    """A manage.py command in its own process group (so a test can kill it and its children)."""
+def start(env: dict, *args: str, log: Path | None = None) -> subprocess.Popen:
+    """A manage.py command in its own process group (so a test can kill it and its children).
+
+    Output goes to a pipe the caller reads at the end, or to `log` for chatty servers: a full
+    pipe nobody reads would block the process on its next log line.
+    """
+    output = log.open("w") if log else subprocess.PIPE
     return subprocess.Popen([sys.executable, "manage.py", *args], cwd=REPO, env=env, start_new_session=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                            stdout=output, stderr=subprocess.STDOUT, text=True)

@@ -22,6 +22,7 @@ from rest_framework.exceptions import APIException, AuthenticationFailed
 
 from accounts.models import Membership
 from api.authentication import BearerTokenAuthentication
+from api.errors import body_problem
 from api.openai.errors import OpenAIError, engine_error_status
 from api.openai.forms import TranscriptionForm
 from api.openai.responses import transcription_response
@@ -79,12 +80,18 @@ def _caller(request: HttpRequest) -> Membership:
 
 
 def _form(request: HttpRequest) -> TranscriptionForm:
-    data = request.POST.copy()
+    try:
+        data, files = request.POST.copy(), request.FILES
+    except Exception as e:
+        problem = body_problem(e)
+        if problem is None:
+            raise
+        raise OpenAIError(400, problem, code="invalid_body") from None
     for name in _LIST_FIELDS:
         if f"{name}[]" in data:
             data.setlist(name, data.getlist(f"{name}[]"))
     form = TranscriptionForm(data={**{k: (data.getlist(k) if k in _LIST_FIELDS else data[k]) for k in data},
-                                   **request.FILES.dict()})
+                                   **files.dict()})
     if not form.is_valid():
         field, problems = next(iter(form.errors.items()))
         message = problems[0] if isinstance(problems, list) else problems

@@ -243,3 +243,14 @@ def test_schema_and_docs_are_served_without_a_cdn(client):
     assert schema.status_code == 200 and b"/api/transcripts/" in schema.content
     docs = client.get("/api/docs/").content.decode()
     assert "swagger-ui" in docs and "cdn" not in docs.lower() and "https://" not in docs
+
+
+@pytest.mark.django_db
+def test_malformed_bodies_are_400_with_a_message(client_of, teams, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 2
+    files = [SimpleUploadedFile(f"{i}.wav", b"x") for i in range(3)]
+    too_many = client_of("bob").post("/api/jobs/", {"files": files}, format="multipart")
+    assert too_many.status_code == 400 and "could not be read" in too_many.json()["detail"]
+    broken = client_of("bob").generic("POST", "/api/transcripts/", b"--XX\r\nnonsense",
+                                      content_type="multipart/form-data; boundary=")
+    assert broken.status_code == 400 and broken.json()["detail"]

@@ -1,0 +1,37 @@
+"""The per-request time limit of /v1/audio/transcriptions, in process (the view is async)."""
+import time
+
+import pytest
+from asgiref.sync import async_to_sync
+from django.test import AsyncClient
+from rest_framework.authtoken.models import Token
+
+from api.openai.slots import RECOGNITION_SLOTS
+from transcripts.models import Status, Transcript
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_recognition_over_the_time_limit_is_504_and_stopped(teams, clips, settings):
+    settings.ASR_API_TIMEOUT = 0.2
+    token = Token.objects.create(user=teams["bob"])
+    with clips["TEST_MEETING_T0000000001_S00000.wav"].path.open("rb") as audio:
+        response = async_to_sync(AsyncClient().post)(
+            "/v1/audio/transcriptions", {"file": audio, "model": "whisper-base", "language": "zh"},
+            headers={"Authorization": f"Bearer {token.key}"})
+    assert response.status_code == 504 and response.json()["error"]["code"] == "timeout"
+    deadline = time.monotonic() + 120
+    while RECOGNITION_SLOTS.busy and time.monotonic() < deadline:  # the worker thread stops on its own
+        time.sleep(0.2)
+    assert RECOGNITION_SLOTS.busy == 0
+    transcript = Transcript.objects.get()
+    assert (transcript.status, transcript.error_code) == (Status.FAILED, "timeout") and not transcript.text
+
+
+@pytest.mark.django_db(transaction=True)  # the view reads on its own threads: the token must be committed
+def test_malformed_multipart_is_an_openai_400(teams):
+    token = Token.objects.create(user=teams["bob"])
+    response = async_to_sync(AsyncClient().post)(
+        "/v1/audio/transcriptions", b"--XX\r\nnonsense", content_type="multipart/form-data; boundary=",
+        headers={"Authorization": f"Bearer {token.key}"})
+    assert response.status_code == 400 and response.json()["error"]["code"] == "invalid_body"
