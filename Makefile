@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench install install-dev migrate
+.PHONY: run test bench install install-dev migrate messages
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,3 +35,9 @@ test: install-dev
 
 bench: install-dev
 	$(PY) -m bench
+
+# After changing a translatable string: refresh the catalogue, translate the new entries in
+# locale/zh_Hans/LC_MESSAGES/django.po, then compile (the .mo is committed: make run needs no gettext).
+messages: install-dev
+	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=tests --ignore=bench --ignore=data
+	msgfmt --check -o locale/zh_Hans/LC_MESSAGES/django.mo locale/zh_Hans/LC_MESSAGES/django.po

@@ -8,6 +8,9 @@ from django.db import models
 class Team(models.Model):
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=100, unique=True)
+    # The team's recognition defaults (language, itn, chinese_script, libraries, vad,
+    # max_segment_ms, model), set on the settings page; a request's own choices win.
+    recognition_defaults = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

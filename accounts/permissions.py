@@ -3,8 +3,12 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, Team
+
+
+VIEWERS_CANNOT_RECOGNISE = _("Viewers cannot start recognitions; ask a team admin for the member role.")
 
 
 def teams_of(user) -> QuerySet[Team]:

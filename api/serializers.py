@@ -12,18 +12,23 @@ from transcripts.request_options import requestable_models
 
 
 class RecognitionOptionsSerializer(serializers.Serializer):
-    language = serializers.ChoiceField(choices=LANGUAGE_CHOICES, default="auto",
+    """Fields left out take the team's defaults (settings page), then the built-in ones."""
+
+    language = serializers.ChoiceField(choices=LANGUAGE_CHOICES, required=False,
                                        help_text="ISO 639-1 code, or auto to detect it.")
-    model = serializers.CharField(required=False, help_text="A model name from GET /v1/models; the default if left out.")
-    hotwords = serializers.CharField(required=False, allow_blank=True, default="",
+    model = serializers.CharField(required=False, help_text="A model name from GET /v1/models.")
+    hotwords = serializers.CharField(required=False, allow_blank=True,
                                      help_text="Ad-hoc terms: one per line, or separated by commas.")
-    libraries = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, default=list,
+    libraries = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False,
                                       help_text="Ids of the team's hotword libraries to use.")
-    itn = serializers.BooleanField(default=True, help_text="Inverse text normalisation (二零二五年 → 2025年).")
-    chinese_script = serializers.ChoiceField(choices=CHINESE_SCRIPTS, default="simplified")
-    word_timestamps = serializers.BooleanField(default=False)
-    split_channels = serializers.BooleanField(default=False, help_text="Recognise each channel separately.")
-    vad = serializers.ChoiceField(choices=VAD_MODELS, default="fsmn")
+    itn = serializers.BooleanField(required=False, allow_null=True, default=None,
+                                   help_text="Inverse text normalisation (二零二五年 → 2025年).")
+    chinese_script = serializers.ChoiceField(choices=CHINESE_SCRIPTS, required=False)
+    word_timestamps = serializers.BooleanField(required=False, allow_null=True, default=None)
+    split_channels = serializers.BooleanField(required=False, allow_null=True, default=None,
+                                              help_text="Recognise each channel separately.")
+    vad = serializers.ChoiceField(choices=VAD_MODELS, required=False)
+    max_segment_ms = serializers.IntegerField(min_value=1000, max_value=30000, required=False)
 
     def validate_model(self, value: str) -> str:
         if value not in requestable_models():
@@ -132,10 +137,13 @@ class VadResultSerializer(serializers.Serializer):
 
 class SystemSerializer(serializers.Serializer):
     version = serializers.CharField()
-    device = serializers.CharField()
+    device = serializers.DictField(help_text="in_use (cpu or cuda:N), compute_type, note.")
+    devices_present = serializers.DictField(child=serializers.IntegerField())
     default_model = serializers.CharField()
     loaded_models = serializers.ListField(child=serializers.CharField())
     models = serializers.ListField(child=serializers.DictField())
     queue = serializers.DictField(child=serializers.IntegerField(),
                                   help_text="Transcripts queued and running, all teams together.")
-
+    workers = serializers.ListField(child=serializers.DictField(), required=False,
+                                    help_text="django-q2 clusters that reported in (site staff only).")
+    storage = serializers.DictField(required=False, help_text="Sizes under the data directory (site staff only).")

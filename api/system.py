@@ -1,9 +1,6 @@
 """/api/system/: what this server runs on; site admins can unload the loaded models."""
 from __future__ import annotations
 
-from dataclasses import asdict
-
-from django.conf import settings
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import IsAdminUser
@@ -11,25 +8,19 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.serializers import SystemSerializer
-from asrplatform import __version__
-from transcripts.engine.models import model_statuses
-from transcripts.models import Status, Transcript
 from transcripts.recognition import get_engine
+from transcripts.system_status import system_status
 
 
 class SystemView(APIView):
     @extend_schema(responses=SystemSerializer)
     def get(self, request):
-        engine = get_engine()
-        waiting = {status: Transcript.objects.filter(status=status).count() for status in (Status.QUEUED, Status.RUNNING)}
-        return Response({
-            "version": __version__,
-            "device": engine.models.device.label,
-            "default_model": settings.ASR_MODEL,
-            "loaded_models": engine.models.loaded_models(),
-            "models": [asdict(s) for s in model_statuses(settings.ASR_MODEL_CACHE)],
-            "queue": waiting,
-        })
+        """Version, device, models and queue; workers and storage for site staff only."""
+        status = system_status()
+        if not request.user.is_staff:
+            status.pop("workers")
+            status.pop("storage")
+        return Response(status)
 
 
 class ClearedSerializer(serializers.Serializer):

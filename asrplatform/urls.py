@@ -6,7 +6,7 @@ from django.views.generic import RedirectView
 from accounts import views as account_views
 from api.urls import api_urlpatterns, openai_urlpatterns
 from asrplatform import views
-from transcripts import batch_views, hotword_views, live_views, vad_views
+from transcripts import batch_views, hotword_views, live_views, settings_views, vad_views
 from transcripts import views as transcript_views
 
 urlpatterns = [
@@ -25,6 +25,7 @@ urlpatterns = [
     path("batch/<int:pk>/export.<str:fmt>", batch_views.job_export, name="job-export"),
     path("live/", live_views.live, name="live"),
     path("vad/", vad_views.vad, name="vad"),
+    path("settings/", settings_views.settings_page, name="settings"),
     path("history/", transcript_views.history, name="history"),
     path("history/export.<str:fmt>", transcript_views.history_export, name="history-export"),
     path("history/delete/", transcript_views.history_delete, name="history-delete"),
@@ -36,6 +37,7 @@ urlpatterns = [
     path("hotwords/<int:pk>/", hotword_views.library_edit, name="hotword-edit"),
     path("hotwords/<int:pk>/export/", hotword_views.library_export, name="hotword-export"),
     path("hotwords/<int:pk>/delete/", hotword_views.library_delete, name="hotword-delete"),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include(api_urlpatterns)),
     path("v1/", include(openai_urlpatterns)),

@@ -6,21 +6,22 @@ from django.views.decorators.http import require_POST
 
 from accounts.current import require_membership, team_context
 from accounts.models import Membership
+from accounts.permissions import VIEWERS_CANNOT_RECOGNISE
 from transcripts import jobs, services
 from transcripts.engine import EngineError
 from transcripts.forms import BatchForm
 from transcripts.models import HotwordLibrary, Job
-from transcripts.request_options import options_from
+from transcripts.request_options import form_initial, options_from
 
 
 @login_required
 def batch(request: HttpRequest) -> HttpResponse:
     membership = require_membership(request)
     form = BatchForm(request.POST or None, request.FILES or None,
-                     libraries=HotwordLibrary.objects.filter(team=membership.team))
+                     libraries=HotwordLibrary.objects.filter(team=membership.team), initial=form_initial(membership.team))
     error = None
     if request.method == "POST" and membership.role < Membership.Role.MEMBER:
-        error = "Viewers cannot start recognitions; ask a team admin for the member role."
+        error = VIEWERS_CANNOT_RECOGNISE
     elif request.method == "POST" and form.is_valid():
         try:
             job = jobs.job_create(team=membership.team, user=request.user, options=options_from(form.cleaned_data, membership.team),

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from transcripts.engine.languages import WHISPER_LANGUAGES
 from transcripts.engine.options import CHINESE_SCRIPTS
@@ -9,11 +10,14 @@ LANGUAGE_CHOICES = [("auto", "auto")] + [(code, code) for code in sorted(WHISPER
 class SharedOptionsForm(forms.Form):
     """Recognition options that the single-file and batch pages share."""
 
-    language = forms.ChoiceField(choices=LANGUAGE_CHOICES, initial="auto")
-    libraries = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
-    hotwords = forms.CharField(required=False, help_text="ad-hoc terms, one per line")
-    itn = forms.BooleanField(required=False, initial=True)
-    chinese_script = forms.ChoiceField(choices=[(s, s) for s in CHINESE_SCRIPTS], initial="simplified")
+    language = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_CHOICES, initial="auto")
+    libraries = forms.MultipleChoiceField(label=_("Hotword libraries"), required=False,
+                                          widget=forms.CheckboxSelectMultiple)
+    hotwords = forms.CharField(label=_("Extra hotwords"), required=False,
+                               help_text=_("One per line, or separated by commas."))
+    itn = forms.BooleanField(label=_("Inverse text normalisation (ITN)"), required=False, initial=True)
+    chinese_script = forms.ChoiceField(label=_("Chinese script"), choices=[(s, s) for s in CHINESE_SCRIPTS],
+                                       initial="simplified")
 
     def __init__(self, *args, libraries=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -21,7 +25,7 @@ class SharedOptionsForm(forms.Form):
 
 
 class RecognizeForm(SharedOptionsForm):
-    audio = forms.FileField()
+    audio = forms.FileField(label=_("Audio file"))
     field_order = ["audio"]
 
 
@@ -40,7 +44,7 @@ class MultipleFileField(forms.FileField):
 
 
 class BatchForm(SharedOptionsForm):
-    audio = MultipleFileField(help_text="several files at once")
+    audio = MultipleFileField(label=_("Audio files"), help_text=_("Several files at once."))
     field_order = ["audio"]
 
 
@@ -48,9 +52,33 @@ VAD_MODEL_CHOICES = [("fsmn", "FSMN-VAD (FunASR)"), ("silero", "Silero VAD")]
 
 
 class VadForm(forms.Form):
-    audio = forms.FileField()
-    model = forms.ChoiceField(choices=VAD_MODEL_CHOICES, initial="fsmn")
-    threshold = forms.FloatField(min_value=0.01, max_value=0.99, initial=0.5)
-    min_speech_ms = forms.IntegerField(min_value=0, max_value=10000, initial=250)
-    min_silence_ms = forms.IntegerField(min_value=0, max_value=10000, initial=500)
-    max_segment_ms = forms.IntegerField(min_value=1000, max_value=30000, initial=30000)
+    audio = forms.FileField(label=_("Audio file"))
+    model = forms.ChoiceField(label=_("VAD model"), choices=VAD_MODEL_CHOICES, initial="fsmn")
+    threshold = forms.FloatField(label=_("Threshold"), min_value=0.01, max_value=0.99, initial=0.5)
+    min_speech_ms = forms.IntegerField(label=_("Shortest speech (ms)"), min_value=0, max_value=10000, initial=250)
+    min_silence_ms = forms.IntegerField(label=_("Shortest silence (ms)"), min_value=0, max_value=10000, initial=500)
+    max_segment_ms = forms.IntegerField(label=_("Longest segment (ms)"), min_value=1000, max_value=30000,
+                                        initial=30000)
+
+
+class TeamDefaultsForm(forms.Form):
+    """The team's recognition defaults (系统设置); every page and API call starts from them."""
+
+    language = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_CHOICES)
+    itn = forms.BooleanField(label=_("Inverse text normalisation (ITN)"), required=False)
+    chinese_script = forms.ChoiceField(label=_("Chinese script"), choices=[(s, s) for s in CHINESE_SCRIPTS])
+    libraries = forms.MultipleChoiceField(label=_("Hotword libraries"), required=False,
+                                          widget=forms.CheckboxSelectMultiple)
+    vad = forms.ChoiceField(label=_("VAD model"), choices=VAD_MODEL_CHOICES + [("none", _("none (whole audio)"))])
+    max_segment_ms = forms.IntegerField(label=_("Longest segment (ms)"), min_value=1000, max_value=30000)
+    model = forms.ChoiceField(label=_("Model"), choices=())
+
+    def __init__(self, *args, libraries=(), models=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["libraries"].choices = [(str(lib.id), lib.name) for lib in libraries]
+        self.fields["model"].choices = [(m, m) for m in models]
+
+    def defaults(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["libraries"] = [int(i) for i in data["libraries"]]
+        return data

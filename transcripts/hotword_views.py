@@ -3,6 +3,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
 
 from accounts.current import require_membership, team_context
 from accounts.models import Membership
@@ -12,11 +13,14 @@ from transcripts.models import HotwordLibrary
 
 
 class LibraryForm(forms.ModelForm):
-    upload = forms.FileField(required=False, help_text="import a text file: one term per line, optional weight")
+    upload = forms.FileField(label=_("Import a file"), required=False,
+                             help_text=_("A text file: one term per line, an optional weight after it."))
 
     class Meta:
         model = HotwordLibrary
         fields = ["name", "terms"]
+        labels = {"name": _("Name"), "terms": _("Terms")}
+        help_texts = {"terms": _("One term per line, an optional weight from 1 to 100 after it (退费流程 20).")}
 
     def clean(self):
         cleaned = super().clean()
@@ -25,7 +29,7 @@ class LibraryForm(forms.ModelForm):
             try:
                 cleaned["terms"] = upload.read().decode("utf-8-sig")
             except UnicodeDecodeError:
-                raise forms.ValidationError("The file must be UTF-8 text, one term per line.") from None
+                raise forms.ValidationError(_("The file must be UTF-8 text, one term per line.")) from None
         try:
             parse_hotwords(cleaned.get("terms", ""))
         except EngineError as e:

@@ -1,4 +1,4 @@
-"""Recognition options from a page form or an API request, with the team's hotword libraries."""
+"""Recognition options from a page form or an API request, over the team's defaults."""
 from __future__ import annotations
 
 import re
@@ -13,6 +13,9 @@ from transcripts.engine.models import CATALOGUE
 from transcripts.selectors import hotwords_for
 
 _TERM_SEPARATORS = re.compile(r"[\n,，;；]")
+# What a team can set as its defaults (settings page); requests may override each.
+TEAM_DEFAULT_KEYS = ("language", "itn", "chinese_script", "libraries", "vad", "max_segment_ms", "model")
+_OPTION_KEYS = ("language", "itn", "chinese_script", "word_timestamps", "split_channels", "vad", "max_segment_ms")
 
 
 def split_terms(text: str) -> list[str]:
@@ -34,13 +37,25 @@ def requested_model(name: str | None) -> str:
     return name
 
 
-def options_from(data: dict[str, Any], team: Team) -> TranscribeOptions:
-    """Options from validated form or serializer data; keys left out keep their defaults.
+def team_defaults(team: Team) -> dict[str, Any]:
+    """The team's saved defaults over the built-in ones."""
+    built_in = {"language": "auto", "itn": True, "chinese_script": "simplified", "libraries": [], "vad": "fsmn",
+                "max_segment_ms": 30000, "model": settings.ASR_MODEL}
+    saved = {k: v for k, v in (team.recognition_defaults or {}).items() if k in TEAM_DEFAULT_KEYS}
+    return {**built_in, **saved}
 
-    Library ids of another team match nothing (hotwords_for is team-scoped).
-    """
-    hotwords = hotwords_for(team=team, library_ids=[int(i) for i in data.get("libraries") or ()],
-                            extra=split_terms(data.get("hotwords", "")))
-    chosen = {key: data[key] for key in ("language", "itn", "chinese_script", "word_timestamps", "split_channels",
-                                         "vad") if data.get(key) is not None}
-    return TranscribeOptions(model=requested_model(data.get("model")), hotwords=hotwords, **chosen)
+
+def options_from(data: dict[str, Any], team: Team) -> TranscribeOptions:
+    """Options from validated form or serializer data over the team's defaults; a key left out
+    (or None) keeps the team's value. Library ids of another team match nothing."""
+    chosen = {**team_defaults(team), **{k: v for k, v in data.items() if v is not None}}
+    hotwords = hotwords_for(team=team, library_ids=[int(i) for i in chosen.get("libraries") or ()],
+                            extra=split_terms(chosen.get("hotwords", "")))
+    return TranscribeOptions(model=requested_model(chosen.get("model")), hotwords=hotwords,
+                             **{key: chosen[key] for key in _OPTION_KEYS if key in chosen})
+
+
+def form_initial(team: Team) -> dict[str, Any]:
+    """The team's defaults as a page form's initial values."""
+    defaults = team_defaults(team)
+    return {**defaults, "libraries": [str(i) for i in defaults["libraries"]]}

@@ -7,11 +7,12 @@ from django.utils.dateparse import parse_date
 
 from accounts.current import require_membership, team_context
 from accounts.models import Membership
+from accounts.permissions import VIEWERS_CANNOT_RECOGNISE
 from transcripts import services
 from transcripts.engine import EngineError
 from transcripts.engine.formats import CONTENT_TYPES, render as render_result
 from transcripts.forms import RecognizeForm
-from transcripts.request_options import options_from
+from transcripts.request_options import form_initial, options_from
 from transcripts.models import HotwordLibrary, Status
 from transcripts.selectors import transcript_result, transcripts_of, transcripts_search
 
@@ -20,10 +21,11 @@ from transcripts.selectors import transcript_result, transcripts_of, transcripts
 def recognize(request: HttpRequest) -> HttpResponse:
     membership = require_membership(request)
     libraries = HotwordLibrary.objects.filter(team=membership.team)
-    form = RecognizeForm(request.POST or None, request.FILES or None, libraries=libraries)
+    form = RecognizeForm(request.POST or None, request.FILES or None, libraries=libraries,
+                         initial=form_initial(membership.team))
     error = None
     if request.method == "POST" and membership.role < Membership.Role.MEMBER:
-        error = "Viewers cannot start recognitions; ask a team admin for the member role."
+        error = VIEWERS_CANNOT_RECOGNISE
     elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         options = options_from(data, membership.team)

@@ -14,7 +14,7 @@ OPENAI_MODEL_ALIASES = ("whisper-1", "gpt-4o-transcribe", "gpt-4o-mini-transcrib
 class TranscriptionForm(serializers.Serializer):
     file = serializers.FileField()
     model = serializers.CharField()
-    language = serializers.CharField(required=False, allow_blank=True, default="auto")
+    language = serializers.CharField(required=False, allow_blank=True)
     prompt = serializers.CharField(required=False, allow_blank=True, default="",
                                    help_text="Accepted for compatibility and not used: name terms in `hotwords`.")
     response_format = serializers.ChoiceField(choices=RESPONSE_FORMATS, default="json")
@@ -26,9 +26,9 @@ class TranscriptionForm(serializers.Serializer):
     hotwords = serializers.CharField(required=False, allow_blank=True, default="")
     hotword_library_ids = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False,
                                                 default=list)
-    itn = serializers.BooleanField(default=True)
-    chinese_script = serializers.ChoiceField(choices=CHINESE_SCRIPTS, default="simplified")
-    split_channels = serializers.BooleanField(default=False)
+    itn = serializers.BooleanField(required=False, allow_null=True, default=None)
+    chinese_script = serializers.ChoiceField(choices=CHINESE_SCRIPTS, required=False)
+    split_channels = serializers.BooleanField(required=False, allow_null=True, default=None)
 
     def validate_model(self, value: str) -> str:
         if value in OPENAI_MODEL_ALIASES:
@@ -48,9 +48,9 @@ class TranscriptionForm(serializers.Serializer):
         return data
 
     def recognition_data(self) -> dict:
-        """The fields options_from reads."""
+        """The fields options_from reads; None (or left out) keeps the team's default."""
         data = self.validated_data
-        return {"model": data["model"], "language": data["language"] or "auto", "hotwords": data["hotwords"],
-                "libraries": data["hotword_library_ids"], "itn": data["itn"],
-                "chinese_script": data["chinese_script"], "split_channels": data["split_channels"],
+        return {"model": data["model"] or None, "language": data.get("language") or None,
+                "hotwords": data["hotwords"], "libraries": data["hotword_library_ids"] or None, "itn": data["itn"],
+                "chinese_script": data.get("chinese_script"), "split_channels": data["split_channels"],
                 "word_timestamps": "word" in data["timestamp_granularities"]}

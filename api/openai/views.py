@@ -177,11 +177,12 @@ def _answer(transcript_id: int, form: TranscriptionForm) -> HttpResponse:
                            code=transcript.error_code or "recognition_failed").response()
     data = form.validated_data
     return transcription_response(transcript_result(transcript), data["response_format"],
-                                  data["timestamp_granularities"], data["itn"], transcript.id)
+                                  data["timestamp_granularities"], transcript.options.get("itn", True), transcript.id)
 
 
 def _model_list(request: HttpRequest) -> JsonResponse:
     request.user = _authenticated_user(request)
+    _check_rate(request)
     ready = {s.name for s in model_statuses(settings.ASR_MODEL_CACHE) if s.ready}
     names = [name for name in requestable_models() if name in ready or name == settings.ASR_MODEL]
     return JsonResponse({"object": "list", "data": [

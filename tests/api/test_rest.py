@@ -221,7 +221,7 @@ def test_team_admins_manage_members(client_of, teams):
 @pytest.mark.django_db
 def test_system_info_and_cache_clearing_for_site_admins(client_of, teams):
     info = client_of("bob").get("/api/system/").json()
-    assert info["device"] == "cpu" and info["default_model"] and {"queued", "running"} <= set(info["queue"])
+    assert info["device"]["in_use"] == "cpu" and info["devices_present"]["cpu_cores"] >= 1 and info["default_model"] and {"queued", "running"} <= set(info["queue"])
     assert any(m["name"] == "whisper-base" for m in info["models"])
     assert client_of("bob").post("/api/system/clear-cache/").status_code == 403
     teams["alice"].is_staff = True
@@ -254,3 +254,23 @@ def test_malformed_bodies_are_400_with_a_message(client_of, teams, settings):
     broken = client_of("bob").generic("POST", "/api/transcripts/", b"--XX\r\nnonsense",
                                       content_type="multipart/form-data; boundary=")
     assert broken.status_code == 400 and broken.json()["detail"]
+
+
+@pytest.mark.django_db
+def test_the_token_page_creates_replaces_and_deletes_the_users_token(client, teams):
+    from rest_framework.authtoken.models import Token
+
+    client.force_login(teams["bob"])
+    assert "创建令牌" in client.get("/account/token/").content.decode()
+    client.post("/account/token/", {"action": "create"})
+    first = Token.objects.get(user=teams["bob"]).key
+    assert first in client.get("/account/token/").content.decode()
+    client.post("/account/token/", {"action": "rotate"})
+    second = Token.objects.get(user=teams["bob"]).key
+    assert second != first
+    from rest_framework.test import APIClient
+    old = APIClient()
+    old.credentials(HTTP_AUTHORIZATION=f"Token {first}")
+    assert old.get("/api/teams/").status_code == 401
+    client.post("/account/token/", {"action": "delete"})
+    assert not Token.objects.filter(user=teams["bob"]).exists()

@@ -120,4 +120,4 @@ def test_vad_page_draws_the_speech_and_lists_the_segments(client, teams, clips):
 def test_live_page_offers_the_microphone_with_the_caveats(client, teams):
     client.force_login(teams["bob"])
     page = client.get("/live/").content.decode()
-    assert 'id="live-start"' in page and "pcm-worklet.js" in page and "experimental" in page
+    assert 'id="live-start"' in page and "pcm-worklet.js" in page and "实验功能" in page and "伪流式" in page

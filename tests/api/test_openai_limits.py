@@ -1,4 +1,4 @@
-"""The per-request time limit of /v1/audio/transcriptions, in process (the view is async)."""
+"""Limits of /v1/ checked in process (the views are async): time, rate, malformed bodies."""
 import time
 
 import pytest
@@ -35,3 +35,18 @@ def test_malformed_multipart_is_an_openai_400(teams):
         "/v1/audio/transcriptions", b"--XX\r\nnonsense", content_type="multipart/form-data; boundary=",
         headers={"Authorization": f"Bearer {token.key}"})
     assert response.status_code == 400 and response.json()["error"]["code"] == "invalid_body"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_requests_over_the_rate_get_429_with_retry_after(teams, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.ASR_API_RATE = "2/min"
+    token = Token.objects.create(user=teams["bob"])
+    bearer = {"Authorization": f"Bearer {token.key}"}
+    first, second = (async_to_sync(AsyncClient().get)("/v1/models", headers=bearer) for _ in range(2))
+    assert (first.status_code, second.status_code) == (200, 200)
+    third = async_to_sync(AsyncClient().post)("/v1/audio/transcriptions", {"model": "whisper-base"}, headers=bearer)
+    assert third.status_code == 429 and int(third["Retry-After"]) >= 1
+    assert third.json()["error"]["type"] == "rate_limit_error"

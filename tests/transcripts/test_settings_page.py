@@ -1,0 +1,72 @@
+"""系统设置: team defaults that every recognition starts from, and the staff-only system panel."""
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from transcripts import services
+from transcripts.engine import TranscribeOptions
+from transcripts.models import HotwordLibrary, Status, Transcript
+
+DEFAULTS = {"defaults": "1", "language": "zh", "chinese_script": "traditional", "vad": "silero",
+            "max_segment_ms": "20000", "model": "whisper-base"}
+
+
+@pytest.mark.django_db
+def test_team_admins_set_defaults_that_uploads_start_from(client, teams, clips):
+    library = HotwordLibrary.objects.create(team=teams["a"], name="产品", terms="通义千问")
+    client.force_login(teams["alice"])
+    response = client.post("/settings/", {**DEFAULTS, "libraries": [str(library.id)]})
+    assert response.status_code == 302
+    teams["a"].refresh_from_db()
+    assert teams["a"].recognition_defaults["language"] == "zh" and teams["a"].recognition_defaults["itn"] is False
+    assert 'value="zh" selected' in client.get("/recognize/").content.decode()
+
+    token = Token.objects.create(user=teams["bob"])
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    with clips["IT0011W0001.wav"].path.open("rb") as audio:
+        created = api.post("/api/transcripts/", {"file": audio, "itn": "true"}, format="multipart").json()
+    options = Transcript.objects.get(id=created["id"]).options
+    assert (options["language"], options["chinese_script"], options["vad"], options["max_segment_ms"]) == \
+        ("zh", "traditional", "silero", 20000)
+    assert options["itn"] is True and options["hotwords"] == ["通义千问"]  # the request's own choice wins
+
+
+@pytest.mark.django_db
+def test_members_see_the_defaults_but_cannot_change_them(client, teams):
+    client.force_login(teams["bob"])
+    page = client.get("/settings/").content.decode()
+    assert "disabled" in page and 'name="defaults"' not in page and 'id="system-panel"' not in page
+    client.post("/settings/", DEFAULTS)
+    teams["a"].refresh_from_db()
+    assert teams["a"].recognition_defaults == {}
+
+
+@pytest.mark.django_db
+def test_bad_defaults_are_shown_in_place(client, teams):
+    client.force_login(teams["alice"])
+    response = client.post("/settings/", {**DEFAULTS, "max_segment_ms": "99999", "model": "/etc"})
+    assert response.status_code == 400 and "errorlist" in response.content.decode()
+    teams["a"].refresh_from_db()
+    assert teams["a"].recognition_defaults == {}
+
+
+@pytest.mark.django_db
+def test_site_staff_see_the_system_panel_and_purge_finished_audio(client, teams, clips):
+    done = services.transcript_create(team=teams["b"], user=teams["carol"], data=clips["IT0011W0001.wav"].path.read_bytes(),
+                                      filename="a.wav", options=TranscribeOptions(), enqueue=False)
+    waiting = services.transcript_create(team=teams["a"], user=teams["bob"], data=clips["IT0011W0001.wav"].path.read_bytes(),
+                                         filename="b.wav", options=TranscribeOptions(), enqueue=False)
+    Transcript.objects.filter(id=done.id).update(status=Status.DONE)
+    teams["alice"].is_staff = True
+    teams["alice"].save()
+    client.force_login(teams["alice"])
+    page = client.get("/settings/").content.decode()
+    assert 'id="system-panel"' in page and "whisper-base" in page and "CPU" in page
+    client.post("/settings/", {"system": "purge_audio"})
+    assert Transcript.objects.get(id=done.id).audio_purged and not services.audio_path(done).exists()
+    assert services.audio_path(waiting).exists()  # queued audio is never purged
+    client.post("/settings/", {"system": "unload"})
+    client.force_login(teams["bob"])
+    client.post("/settings/", {"system": "purge_audio"})  # not staff: ignored
+    assert services.audio_path(waiting).exists()
