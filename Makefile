@@ -5,6 +5,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -30,7 +31,13 @@ run: migrate
 	$(PY) manage.py ensureadmin
 	$(PY) manage.py runplatform --host $(HOST) --port $(PORT)
 
-test: install-dev
+# The browser tests drive Debian's Chromium through Playwright (no browser download); CJK fonts
+# so that screenshots of the Chinese pages are legible.
+/usr/bin/chromium:
+	$(SUDO) apt-get update -q
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends chromium fonts-wqy-zenhei
+
+test: install-dev /usr/bin/chromium
 	$(PY) -m pytest
 
 bench: install-dev

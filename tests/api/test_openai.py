@@ -8,7 +8,7 @@ import openai
 import pytest
 import requests
 
-from tests.api.server import start_server
+from tests.platform_server import start_server
 from transcripts.engine import TranscribeOptions
 
 CLIP = "BAC009S0764W0121.wav"

@@ -8,7 +8,7 @@ import pytest
 import yaml
 from django.core.management import call_command
 
-from tests.api.server import start_server
+from tests.platform_server import start_server
 
 
 @pytest.mark.django_db

@@ -1,0 +1,230 @@
+"""The pages in a real browser: Debian's Chromium (headless) driven by Playwright, against daphne
+and a django-q2 cluster started here, with a fake microphone playing a shared clip.
+
+The tests run in order and build on each other, as a user's afternoon would: what is recognised
+early is searched for and deleted later. A screenshot of each page goes to
+$ASR_TEST_ARTIFACTS/screenshots (default artifacts/browser/screenshots). Every request any page
+makes is recorded; none may leave 127.0.0.1.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import wave
+from pathlib import Path
+from urllib.parse import urlparse
+
+import numpy as np
+import pytest
+
+from tests.platform_server import PASSWORD, start_server
+from transcripts.engine.audio import SAMPLE_RATE, decode_audio
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(os.environ.get("ASR_TEST_ARTIFACTS", Path(__file__).resolve().parents[2] / "artifacts" / "browser"))
+SHOTS = ARTIFACTS / "screenshots"
+RECOGNITION_TIMEOUT_MS = 180_000
+MANDARIN = ["BAC009S0764W0121.wav", "IT0011W0001.wav", "TEST_NET_Y0000000000_-KTKHdZ2fb8_S00000.wav"]
+
+pytestmark = pytest.mark.slow
+
+
+def fake_microphone(clip: Path, out: Path) -> Path:
+    """The clip between silences, as Chromium's fake capture device plays it (in a loop)."""
+    samples = decode_audio(clip).samples
+    silence = np.zeros(int(1.5 * SAMPLE_RATE), np.float32)
+    pcm = (np.clip(np.concatenate([silence, samples, silence, silence]), -1, 1) * 32767).astype("<i2")
+    with wave.open(str(out), "wb") as f:
+        f.setnchannels(1)
+        f.setsampwidth(2)
+        f.setframerate(SAMPLE_RATE)
+        f.writeframes(pcm.tobytes())
+    return out
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium is missing at {CHROMIUM}: `make test` installs Debian's chromium package.")
+    running = start_server(tmp_path_factory.mktemp("browser-server"), workers=True, ASR_WORKERS="1")
+    yield running
+    output = running.stop()
+    assert "Traceback" not in output, output[-6000:]
+
+
+@pytest.fixture(scope="module")
+def requests_seen() -> list[str]:
+    return []
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory, clips):
+    microphone = fake_microphone(clips["BAC009S0764W0121.wav"].path, tmp_path_factory.mktemp("mic") / "mic.wav")
+    with playwright_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+            "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-audio-capture={microphone}", "--disable-background-networking",
+            "--autoplay-policy=no-user-gesture-required",
+        ])
+        yield launched
+        launched.close()
+
+
+def login(browser, server, requests_seen, user: str, **context_options):
+    context = browser.new_context(locale="zh-CN", accept_downloads=True, **context_options)
+    context.on("request", lambda request: requests_seen.append(request.url))
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.goto(f"{server.url}/login/")
+    page.fill("#id_username", user)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{server.url}/recognize/")
+    return page
+
+
+def shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_recognize_a_mandarin_clip_and_read_the_text(browser, server, requests_seen, clips):
+    page = login(browser, server, requests_seen, "alice")
+    shot(page, "01-recognize")
+    page.set_input_files("#id_audio", str(clips["BAC009S0764W0121.wav"].path))
+    page.select_option("#id_language", "zh")
+    page.click("button[type=submit]")
+    page.wait_for_selector("#itn-text", timeout=RECOGNITION_TIMEOUT_MS)
+    assert "交易" in page.inner_text("#itn-text")
+    assert page.locator("table.segments tbody tr").count() >= 1
+    shot(page, "02-transcript")
+
+
+def test_batch_of_three_reaches_done_and_exports_csv(browser, server, requests_seen, clips):
+    page = login(browser, server, requests_seen, "alice")
+    page.goto(f"{server.url}/batch/")
+    page.set_input_files("#id_audio", [str(clips[name].path) for name in MANDARIN])
+    page.select_option("#id_language", "zh")
+    page.click("#batch-form button[type=submit]")
+    page.wait_for_url("**/batch/*/")
+    shot(page, "03-batch-running")
+    page.wait_for_function("document.getElementById('job-status').textContent.trim() === 'done'",
+                           timeout=RECOGNITION_TIMEOUT_MS)
+    assert page.inner_text("#job-count") == "3/3"
+    assert float(page.get_attribute("#job-progress", "value")) == 1.0
+    shot(page, "04-batch-done")
+    with page.expect_download() as download:
+        page.click("#export-csv")
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig"))))
+    assert len(rows) == 3 and all(row["status"] == "done" for row in rows)
+    assert any("换一首歌" in row["text"] for row in rows)
+
+
+def test_live_microphone_text_appears(browser, server, requests_seen):
+    page = login(browser, server, requests_seen, "bob")
+    page.goto(f"{server.url}/live/")
+    page.select_option("#live-options select[name=language]", "zh")
+    page.click("#live-start")
+    page.wait_for_function("document.getElementById('live-finals').children.length >= 1",
+                           timeout=RECOGNITION_TIMEOUT_MS)
+    shot(page, "05-live")
+    page.click("#live-stop")
+    page.wait_for_selector("#live-saved a", timeout=RECOGNITION_TIMEOUT_MS)
+    finals = page.inner_text("#live-finals")
+    assert "交易" in finals, finals
+    assert page.is_hidden("#live-error")
+
+
+def test_vad_shows_the_plot_and_the_segments(browser, server, requests_seen, clips):
+    page = login(browser, server, requests_seen, "bob")
+    page.goto(f"{server.url}/vad/")
+    page.set_input_files("#id_audio", str(clips["TEST_MEETING_T0000000001_S00000.wav"].path))
+    page.click("button[type=submit]")
+    page.wait_for_selector("#vad-plot")
+    assert page.locator("#vad-segments tbody tr").count() >= 1
+    painted = page.evaluate("""() => {
+        const c = document.getElementById('vad-plot');
+        const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let colored = 0;
+        for (let i = 0; i < data.length; i += 4) if (data[i + 3] > 0) colored++;
+        return colored / (c.width * c.height);
+    }""")
+    assert painted > 0.05  # the waveform and the speech regions were drawn
+    shot(page, "06-vad")
+
+
+def test_history_finds_them_and_a_deleted_one_stays_gone(browser, server, requests_seen):
+    page = login(browser, server, requests_seen, "alice")
+    page.goto(f"{server.url}/history/?q=交易")
+    names = page.locator("table tbody td a").all_inner_texts()
+    assert "BAC009S0764W0121.wav" in names
+    shot(page, "07-history")
+    page.goto(f"{server.url}/history/?q=换一首歌")
+    assert page.locator("table tbody td a").all_inner_texts() == ["IT0011W0001.wav"]
+    page.check("table tbody input[type=checkbox]")
+    page.click("form[action='/history/delete/'] button[type=submit]")
+    page.click("form[method=post] button[type=submit]")  # the confirmation page
+    page.wait_for_url(f"{server.url}/history/")
+    page.goto(f"{server.url}/history/?q=换一首歌")
+    page.reload()
+    assert page.locator("table tbody td a").count() == 0
+
+
+def test_an_admins_hotword_library_is_used_by_a_member(browser, server, requests_seen, clips):
+    admin = login(browser, server, requests_seen, "alice")
+    admin.goto(f"{server.url}/hotwords/new/")
+    admin.fill("#id_name", "客服术语")
+    admin.fill("#id_terms", "停滞 20\n交易")
+    admin.click("button[type=submit]")
+    admin.wait_for_url(f"{server.url}/hotwords/")
+    shot(admin, "08-hotwords")
+    member = login(browser, server, requests_seen, "bob")
+    member.check("label:has-text('客服术语') input")
+    member.set_input_files("#id_audio", str(clips["BAC009S0764W0121.wav"].path))
+    member.click("button[type=submit]")
+    member.wait_for_selector("#itn-text", timeout=RECOGNITION_TIMEOUT_MS)
+    assert "停滞, 交易" in member.inner_text("#hotwords-used")
+
+
+def test_settings_switch_the_language_and_back(browser, server, requests_seen):
+    page = login(browser, server, requests_seen, "alice")
+    page.goto(f"{server.url}/settings/")
+    assert page.locator("#system-panel").is_visible() and page.inner_text("nav").count("历史记录") == 1
+    shot(page, "09-settings")
+    page.select_option("#language-switch select", "en")
+    page.wait_for_function("document.querySelector('nav').innerText.includes('History')")
+    assert "Recognition defaults of the team" in page.inner_text("main")
+    shot(page, "10-settings-english")
+    page.select_option("#language-switch select", "zh-hans")
+    page.wait_for_function("document.querySelector('nav').innerText.includes('历史记录')")
+
+
+def test_a_user_of_another_team_sees_none_of_it(browser, server, requests_seen):
+    page = login(browser, server, requests_seen, "carol")
+    page.goto(f"{server.url}/history/")
+    assert page.locator("table tbody td a").count() == 0
+    page.goto(f"{server.url}/hotwords/")
+    assert "客服术语" not in page.inner_text("main")
+    assert page.goto(f"{server.url}/transcripts/1/").status == 404
+    assert page.goto(f"{server.url}/batch/1/").status == 404
+
+
+def test_pages_fit_a_phone_screen(browser, server, requests_seen):
+    page = login(browser, server, requests_seen, "alice", viewport={"width": 390, "height": 844},
+                 device_scale_factor=2, is_mobile=True, has_touch=True)
+    for path, name in (("/recognize/", "11-phone-recognize"), ("/history/", "12-phone-history"),
+                       ("/batch/1/", "13-phone-job"), ("/settings/", "14-phone-settings")):
+        page.goto(f"{server.url}{path}")
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1, f"{path} is {overflow}px wider than the phone"
+        shot(page, name)
+
+
+def test_no_request_left_127_0_0_1(server, requests_seen):
+    assert len(requests_seen) > 50
+    outside = [url for url in requests_seen
+               if urlparse(url).scheme not in ("data", "blob") and urlparse(url).hostname != "127.0.0.1"]
+    assert outside == []
