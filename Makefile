@@ -1,6 +1,7 @@
 # make run   — install what is missing, migrate, start the web server and the job workers
 # make test  — install what is missing and run the whole test suite
 # make bench — speed and memory figures, as ratios against a baseline in the same run
+# make messages — refresh and compile the zh_Hans catalogue after changing page text
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv

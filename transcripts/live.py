@@ -15,7 +15,7 @@ from transcripts.engine.errors import InvalidOptionError
 from transcripts.engine.audio import SAMPLE_RATE
 from transcripts.engine.result import Segment, join_segments
 from transcripts.models import Status, Transcript
-from transcripts.request_options import requested_model
+from transcripts.request_options import requested_model, team_defaults
 from transcripts.selectors import hotwords_for
 
 LIVE_OPTION_KEYS = {"language", "hotwords", "libraries", "itn", "chinese_script", "model", "save", "type"}
@@ -34,10 +34,14 @@ def live_options(*, team: Team, data: object) -> tuple[TranscribeOptions, bool]:
         raise InvalidOptionError('"hotwords" must be a list of strings.')
     if not isinstance(libraries, list) or not all(isinstance(i, int) for i in libraries):
         raise InvalidOptionError('"libraries" must be a list of hotword library ids.')
+    defaults = team_defaults(team)  # what the session leaves out, the team's settings decide
     options = TranscribeOptions(
-        model=requested_model(data.get("model")), language=data.get("language") or "auto",
+        model=requested_model(data.get("model") or defaults["model"]),
+        language=data.get("language") or defaults["language"],
         hotwords=hotwords_for(team=team, library_ids=libraries, extra=hotwords),
-        itn=bool(data.get("itn", True)), chinese_script=data.get("chinese_script") or "simplified", vad="none",
+        itn=bool(data.get("itn", defaults["itn"])),
+        chinese_script=data.get("chinese_script") or defaults["chinese_script"],
+        vad="none",
     ).validated()
     return options, bool(data.get("save", False))
 

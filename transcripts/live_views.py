@@ -6,6 +6,7 @@ from django.shortcuts import render
 from accounts.current import require_membership, team_context
 from transcripts.forms import LANGUAGE_CHOICES
 from transcripts.models import HotwordLibrary
+from transcripts.request_options import team_defaults
 
 
 @login_required
@@ -13,5 +14,6 @@ def live(request: HttpRequest) -> HttpResponse:
     membership = require_membership(request)
     return render(request, "transcripts/live.html", {
         "languages": LANGUAGE_CHOICES, "libraries": HotwordLibrary.objects.filter(team=membership.team),
+        "defaults": team_defaults(membership.team),
         **team_context(request),
     })

@@ -70,3 +70,17 @@ def test_site_staff_see_the_system_panel_and_purge_finished_audio(client, teams,
     client.force_login(teams["bob"])
     client.post("/settings/", {"system": "purge_audio"})  # not staff: ignored
     assert services.audio_path(waiting).exists()
+
+
+@pytest.mark.django_db
+def test_live_sessions_start_from_the_team_defaults(client, teams):
+    from transcripts.live import live_options
+
+    teams["a"].recognition_defaults = {"language": "zh", "itn": False, "chinese_script": "traditional"}
+    teams["a"].save()
+    options, _ = live_options(team=teams["a"], data={})
+    assert (options.language, options.itn, options.chinese_script) == ("zh", False, "traditional")
+    options, _ = live_options(team=teams["a"], data={"language": "en", "itn": True})
+    assert (options.language, options.itn) == ("en", True)
+    client.force_login(teams["bob"])
+    assert '<option value="zh" selected>' in client.get("/live/").content.decode()
