@@ -136,9 +136,13 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
-# Throttle counters (and anything else cached) shared by every process when there is Redis.
+# One cache every process shares: API throttle counters, and the statistics django-q2 clusters
+# report (the settings page shows them). Redis when there is one, else files in the data dir.
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                          "LOCATION": str(DATA_DIR / "cache")}}
 
 # The REST API (/api/) and the OpenAI-compatible one (/v1/).
 REST_FRAMEWORK = {

@@ -35,7 +35,7 @@
     };
     socket.onclose = () => {
       if (finished($("job-status").textContent)) return;
-      $("job-connection").textContent = "连接中断，正在重连… / reconnecting…";
+      $("job-connection").textContent = root.dataset.reconnecting;
       setTimeout(connect, retry);
       retry = Math.min(retry * 2, 15000);
     };

@@ -2,6 +2,7 @@
 (function () {
   const $ = (id) => document.getElementById(id);
   const workletUrl = $("live-script").dataset.worklet;
+  const say = $("live-script").dataset;  // the page's words, in the page's language
   let socket = null, context = null, stream = null;
 
   function options() {
@@ -28,7 +29,7 @@
     try {
       stream = await navigator.mediaDevices.getUserMedia({ audio: { channelCount: 1, echoCancellation: true } });
     } catch (e) {
-      showError("无法使用麦克风 / the microphone is not available: " + e.message);
+      showError(say.noMicrophone + " " + e.message);
       return;
     }
     const scheme = location.protocol === "https:" ? "wss://" : "ws://";
@@ -40,15 +41,16 @@
       else if (message.type === "final") appendFinal(message);
       else if (message.type === "error") showError(message.message);
       else if (message.type === "done") {
-        $("live-state").textContent = "完成 / done";
+        $("live-state").textContent = say.done;
         if (message.transcript) {
           $("live-saved").hidden = false;
-          $("live-saved").innerHTML = '<a href="/transcripts/' + Number(message.transcript) + '/">已保存 / saved</a>';
+          $("live-saved").innerHTML = '<a href="/transcripts/' + Number(message.transcript) + '/"></a>';
+          $("live-saved").querySelector("a").textContent = say.saved;
         }
       }
     };
     socket.onclose = () => { stopAudio(); $("live-start").disabled = false; $("live-stop").disabled = true; };
-    socket.onerror = () => showError("连接失败 / the connection failed; reload the page and try again.");
+    socket.onerror = () => showError(say.connectionFailed);
     socket.onopen = async () => {
       socket.send(JSON.stringify(options()));
       context = new AudioContext();
@@ -56,7 +58,7 @@
       const node = new AudioWorkletNode(context, "pcm-worklet");
       node.port.onmessage = (event) => { if (socket.readyState === WebSocket.OPEN) socket.send(event.data); };
       context.createMediaStreamSource(stream).connect(node);
-      $("live-state").textContent = "识别中 / listening…";
+      $("live-state").textContent = say.listening;
       $("live-start").disabled = true;
       $("live-stop").disabled = false;
     };
@@ -70,7 +72,7 @@
   function stop() {
     stopAudio();
     if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: "end" }));
-    $("live-state").textContent = "收尾中 / finishing…";
+    $("live-state").textContent = say.finishing;
     $("live-stop").disabled = true;
   }
 

@@ -193,6 +193,7 @@ def test_settings_switch_the_language_and_back(browser, server, requests_seen):
     page = login(browser, server, requests_seen, "alice")
     page.goto(f"{server.url}/settings/")
     assert page.locator("#system-panel").is_visible() and page.inner_text("nav").count("历史记录") == 1
+    assert "没有工作进程集群在线" not in page.inner_text("#system-panel")  # the test's qcluster reported in
     shot(page, "09-settings")
     page.select_option("#language-switch select", "en")
     page.wait_for_function("document.querySelector('nav').innerText.includes('History')")
