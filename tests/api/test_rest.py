@@ -274,3 +274,15 @@ def test_the_token_page_creates_replaces_and_deletes_the_users_token(client, tea
     assert old.get("/api/teams/").status_code == 401
     client.post("/account/token/", {"action": "delete"})
     assert not Token.objects.filter(user=teams["bob"]).exists()
+
+
+@pytest.mark.django_db
+def test_drf_create_token_makes_a_token_the_api_accepts(teams, capsys):
+    from django.core.management import call_command
+    from rest_framework.test import APIClient
+
+    call_command("drf_create_token", "bob")
+    key = capsys.readouterr().out.split()[2]
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert [t["name"] for t in client.get("/api/teams/").json()] == ["Alpha"]
