@@ -25,7 +25,8 @@ class RequestTooLarge(APIException):
 def body_problem(exc: Exception) -> str | None:
     """What is wrong with a request body Django refused to parse, or None for other errors."""
     if isinstance(exc, (SuspiciousOperation, MultiPartParserError)):
-        return f"The request body could not be read: {exc} Send a multipart form with the fields documented at /api/docs/."
+        return (f"The request body could not be read: {exc} "
+                "Send a multipart form with the fields documented at /api/docs/.")
     return None
 
 

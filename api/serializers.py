@@ -7,7 +7,7 @@ from transcripts.engine import EngineError
 from transcripts.engine.options import CHINESE_SCRIPTS, VAD_MODELS
 from transcripts.engine.text import parse_hotwords
 from transcripts.forms import LANGUAGE_CHOICES, VAD_MODEL_CHOICES
-from transcripts.models import HotwordLibrary, Job, Transcript
+from transcripts.models import HotwordLibrary, Transcript
 from transcripts.request_options import requestable_models
 
 
@@ -32,7 +32,8 @@ class RecognitionOptionsSerializer(serializers.Serializer):
 
     def validate_model(self, value: str) -> str:
         if value not in requestable_models():
-            raise serializers.ValidationError(f"Unknown model {value!r}. Choose one of: {', '.join(requestable_models())}.")
+            choices = ", ".join(requestable_models())
+            raise serializers.ValidationError(f"Unknown model {value!r}. Choose one of: {choices}.")
         return value
 
 

@@ -9,7 +9,9 @@ from rest_framework.views import APIView
 
 from accounts.models import Membership
 from accounts.permissions import membership_for
-from accounts.services import MemberNotFoundError, MembershipError, membership_add, membership_remove, membership_role_change
+from accounts.services import (
+    MemberNotFoundError, MembershipError, membership_add, membership_remove, membership_role_change,
+)
 
 ROLE_NAMES = {label: value for value, label in Membership.Role.choices}
 

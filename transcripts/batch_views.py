@@ -18,7 +18,8 @@ from transcripts.request_options import form_initial, options_from
 def batch(request: HttpRequest) -> HttpResponse:
     membership = require_membership(request)
     form = BatchForm(request.POST or None, request.FILES or None,
-                     libraries=HotwordLibrary.objects.filter(team=membership.team), initial=form_initial(membership.team))
+                     libraries=HotwordLibrary.objects.filter(team=membership.team),
+                     initial=form_initial(membership.team))
     error = None
     if request.method == "POST" and membership.role < Membership.Role.MEMBER:
         error = VIEWERS_CANNOT_RECOGNISE

@@ -65,7 +65,8 @@ def system_status() -> dict[str, Any]:
         "default_model": settings.ASR_MODEL,
         "loaded_models": engine.models.loaded_models(),
         "models": [asdict(s) for s in model_statuses(settings.ASR_MODEL_CACHE)],
-        "queue": {status: Transcript.objects.filter(status=status).count() for status in (Status.QUEUED, Status.RUNNING)},
+        "queue": {status: Transcript.objects.filter(status=status).count()
+                  for status in (Status.QUEUED, Status.RUNNING)},
         "workers": _workers(),
         "storage": {
             "data_dir": str(settings.DATA_DIR),

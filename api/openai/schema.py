@@ -32,6 +32,11 @@ _FORM = {
 }
 
 
+_MODEL = {"type": "object", "properties": {
+    "id": {"type": "string"}, "object": {"type": "string"}, "owned_by": {"type": "string"}}}
+_MODEL_LIST = {"type": "object", "properties": {"object": {"type": "string"}, "data": {"type": "array", "items": _MODEL}}}
+
+
 def add_openai_paths(result: dict, generator, request, public) -> dict:
     result.setdefault("components", {}).setdefault("securitySchemes", {})["bearerAuth"] = {
         "type": "http", "scheme": "bearer", "description": "An API token, as OpenAI clients send their key."}
@@ -50,9 +55,7 @@ def add_openai_paths(result: dict, generator, request, public) -> dict:
         "operationId": "v1_models_list",
         "tags": ["v1"],
         "security": [{"bearerAuth": []}],
-        "responses": {"200": {"description": "The models this server can use.", "content": {"application/json": {
-            "schema": {"type": "object", "properties": {"object": {"type": "string"}, "data": {"type": "array", "items": {
-                "type": "object", "properties": {"id": {"type": "string"}, "object": {"type": "string"},
-                                                 "owned_by": {"type": "string"}}}}}}}}}, "401": _ERROR},
+        "responses": {"200": {"description": "The models this server can use.",
+                              "content": {"application/json": {"schema": _MODEL_LIST}}}, "401": _ERROR},
     }}
     return result

@@ -131,7 +131,8 @@ def _prepared(request: HttpRequest) -> tuple[Transcript, TranscriptionForm]:
 @csrf_exempt
 async def transcriptions(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
-        return OpenAIError(405, "Use POST with a multipart form (file, model, …).", code="method_not_allowed").response()
+        return OpenAIError(405, "Use POST with a multipart form (file, model, …).",
+                           code="method_not_allowed").response()
     if not RECOGNITION_SLOTS.try_take(settings.ASR_API_CONCURRENCY):
         return OpenAIError(503, f"{settings.ASR_API_CONCURRENCY} recognitions are already running on this server; "
                            "retry after the Retry-After seconds.", code="server_busy",

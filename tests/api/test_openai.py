@@ -36,7 +36,8 @@ def post(server, token: str | None, files=None, data=None, headers=None) -> requ
 
 
 def stored_count(server) -> int:
-    response = requests.get(f"{server.url}/api/transcripts/", headers={"Authorization": f"Token {server.tokens['bob']}"})
+    headers = {"Authorization": f"Token {server.tokens['bob']}"}
+    response = requests.get(f"{server.url}/api/transcripts/", headers=headers)
     return response.json()["count"]
 
 

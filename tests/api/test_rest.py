@@ -1,5 +1,4 @@
 """/api/: token auth, team scoping, transcripts, jobs, hotword libraries, VAD, teams, system."""
-import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
