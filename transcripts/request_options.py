@@ -39,8 +39,8 @@ def requested_model(name: str | None) -> str:
 
 def team_defaults(team: Team) -> dict[str, Any]:
     """The team's saved defaults over the built-in ones."""
-    built_in = {"language": "auto", "itn": True, "chinese_script": "simplified", "libraries": [], "vad": "fsmn",
-                "max_segment_ms": 30000, "model": settings.ASR_MODEL}
+    options = TranscribeOptions(model=settings.ASR_MODEL)
+    built_in = {key: getattr(options, key) for key in TEAM_DEFAULT_KEYS if key != "libraries"} | {"libraries": []}
     saved = {k: v for k, v in (team.recognition_defaults or {}).items() if k in TEAM_DEFAULT_KEYS}
     return {**built_in, **saved}
 

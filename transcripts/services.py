@@ -17,7 +17,7 @@ from transcripts.engine import EngineError, TranscribeOptions
 from transcripts.engine.audio import probe_duration
 from transcripts.engine.errors import AudioTooLongError
 from transcripts import events
-from transcripts.job_status import job_refresh
+from transcripts.job_status import UNFINISHED, job_refresh
 from transcripts.models import Job, Status, Transcript
 from transcripts.recognition import get_engine
 
@@ -67,7 +67,7 @@ def _make_room(needed: int) -> None:
     used = stored.aggregate(total=Sum("audio_bytes"))["total"] or 0
     if used + needed <= limit:
         return
-    finished = stored.filter(status__in=[Status.DONE, Status.FAILED, Status.CANCELLED]).order_by("created_at")
+    finished = stored.exclude(status__in=UNFINISHED).order_by("created_at")
     evict = []
     for transcript in finished.only("id", "audio_key", "audio_bytes").iterator():
         if used + needed <= limit:
@@ -224,6 +224,11 @@ def transcripts_purge_audio(*, rows) -> int:
     purged = _delete_audio(rows)
     Transcript.objects.filter(id__in=purged).update(audio_purged=True, audio_bytes=0)
     return len(purged)
+
+
+def transcripts_purge_finished_audio() -> int:
+    """Delete the stored audio of every finished transcript (all teams); queued audio stays."""
+    return transcripts_purge_audio(rows=Transcript.objects.filter(audio_purged=False).exclude(status__in=UNFINISHED))
 
 
 def transcripts_delete_older_than(*, days: int, team: Team | None = None, rows=None) -> int:

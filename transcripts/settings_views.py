@@ -10,7 +10,7 @@ from accounts.current import require_membership, team_context
 from accounts.models import Membership
 from transcripts import services
 from transcripts.forms import TeamDefaultsForm
-from transcripts.models import HotwordLibrary, Status, Transcript
+from transcripts.models import HotwordLibrary
 from transcripts.recognition import get_engine
 from transcripts.request_options import form_initial, requestable_models
 from transcripts.system_status import system_status
@@ -22,9 +22,7 @@ def _system_action(request: HttpRequest) -> None:
         count = get_engine().models.unload_all()
         messages.success(request, _("Unloaded %(count)d model(s) from this web process.") % {"count": count})
     elif action == "purge_audio":
-        finished = Transcript.objects.filter(audio_purged=False, status__in=[Status.DONE, Status.FAILED,
-                                                                              Status.CANCELLED])
-        count = services.transcripts_purge_audio(rows=finished)
+        count = services.transcripts_purge_finished_audio()
         messages.success(request, _("Deleted the stored audio of %(count)d finished transcript(s); their text stays.")
                          % {"count": count})
 
