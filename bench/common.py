@@ -5,13 +5,12 @@ import json
 import os
 import statistics
 import time
-import wave
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
-from transcripts.engine.audio import SAMPLE_RATE, decode_audio
+from transcripts.engine.audio import SAMPLE_RATE, decode_audio, wav_bytes
 
 REPO = Path(__file__).resolve().parent.parent
 SPEECH_DIR = Path(os.environ.get("ASR_TEST_SPEECH_DIR", REPO.parent / "shared" / "data" / "speech"))
@@ -26,11 +25,7 @@ def manifest() -> list[dict]:
 
 def write_wav(path: Path, samples: np.ndarray) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    with wave.open(str(path), "wb") as wav:
-        wav.setnchannels(1)
-        wav.setsampwidth(2)
-        wav.setframerate(SAMPLE_RATE)
-        wav.writeframes((np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes())
+    path.write_bytes(wav_bytes(samples))
     return path
 
 

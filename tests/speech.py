@@ -1,4 +1,4 @@
-"""Helpers for accuracy tests: text normalisation for error rates, and building test audio."""
+"""Helpers for accuracy tests: text normalisation for error rates, and test noise."""
 from __future__ import annotations
 
 import re
@@ -30,17 +30,3 @@ def white_noise(seconds: float, dbfs: float, seed: int = 0) -> np.ndarray:
     rng = np.random.default_rng(seed)
     amplitude = 10 ** (dbfs / 20)  # RMS of uniform noise ~ peak/sqrt(3): scale Gaussian by RMS
     return (rng.standard_normal(int(seconds * 16000)) * amplitude).astype(np.float32)
-
-
-def to_wav_bytes(samples: np.ndarray, sample_rate: int = 16000) -> bytes:
-    import io
-    import wave
-
-    pcm = (np.clip(samples, -1, 1) * 32767).astype("<i2")
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as wav:
-        wav.setnchannels(1 if pcm.ndim == 1 else pcm.shape[0])
-        wav.setsampwidth(2)
-        wav.setframerate(sample_rate)
-        wav.writeframes(pcm.T.tobytes() if pcm.ndim == 2 else pcm.tobytes())
-    return buffer.getvalue()

@@ -12,7 +12,6 @@ import csv
 import io
 import os
 import shutil
-import wave
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -20,7 +19,7 @@ import numpy as np
 import pytest
 
 from tests.platform_server import PASSWORD, start_server
-from transcripts.engine.audio import SAMPLE_RATE, decode_audio
+from transcripts.engine.audio import SAMPLE_RATE, decode_audio, wav_bytes
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -36,12 +35,7 @@ def fake_microphone(clip: Path, out: Path) -> Path:
     """The clip between silences, as Chromium's fake capture device plays it (in a loop)."""
     samples = decode_audio(clip).samples
     silence = np.zeros(int(1.5 * SAMPLE_RATE), np.float32)
-    pcm = (np.clip(np.concatenate([silence, samples, silence, silence]), -1, 1) * 32767).astype("<i2")
-    with wave.open(str(out), "wb") as f:
-        f.setnchannels(1)
-        f.setsampwidth(2)
-        f.setframerate(SAMPLE_RATE)
-        f.writeframes(pcm.tobytes())
+    out.write_bytes(wav_bytes(np.concatenate([silence, samples, silence, silence])))
     return out
 
 

@@ -7,6 +7,8 @@ from pathlib import Path
 import av
 import numpy as np
 
+from transcripts.engine.audio import to_pcm16
+
 # container suffix → (audio codec, sample format, sample rate)
 CODECS = {
     "wav": ("pcm_s16le", "s16", 16000),
@@ -35,7 +37,7 @@ def encode(samples: np.ndarray, path: Path, *, with_video: bool = False) -> Path
         for start in range(0, len(resampled), frame_size):
             chunk = resampled[start:start + frame_size]
             if fmt == "s16":
-                data = (chunk * 32767).astype(np.int16)[None, :]
+                data = to_pcm16(chunk)[None, :]
             else:
                 data = chunk[None, :]
             frame = av.AudioFrame.from_ndarray(data, format=fmt, layout="mono")

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from tests.engine.encode import CODECS, encode, encode_video_only
-from tests.speech import to_wav_bytes
-from transcripts.engine.audio import SAMPLE_RATE, decode_audio, iter_audio
+
+from transcripts.engine.audio import SAMPLE_RATE, decode_audio, iter_audio, wav_bytes
 from transcripts.engine.errors import AudioDecodeError, AudioNotFoundError, EmptyAudioError
 
 
@@ -32,7 +32,7 @@ def test_shared_recordings_decode(clips):
 
 
 def test_bytes_and_file_objects(clip_samples):
-    data = to_wav_bytes(clip_samples)
+    data = wav_bytes(clip_samples)
     assert decode_audio(data).samples.shape == decode_audio(io.BytesIO(data)).samples.shape
 
 
@@ -72,7 +72,7 @@ def test_empty_upload():
 
 def test_zero_length_audio():
     with pytest.raises(EmptyAudioError, match="no audio samples"):
-        decode_audio(to_wav_bytes(np.zeros(0, np.float32)))
+        decode_audio(wav_bytes(np.zeros(0, np.float32)))
 
 
 def test_video_without_sound(tmp_path):

@@ -2,9 +2,9 @@
 import numpy as np
 import pytest
 
-from tests.speech import character_error_rate, to_wav_bytes, white_noise
+from tests.speech import character_error_rate, white_noise
 from transcripts.engine import TranscribeOptions
-from transcripts.engine.audio import decode_audio
+from transcripts.engine.audio import decode_audio, wav_bytes
 
 pytestmark = pytest.mark.slow
 
@@ -33,7 +33,7 @@ def long_mandarin(clips):
             pieces.append(decode_audio(clips[name].path).samples)
             references.append(clips[name].text)
     pieces.append(np.zeros(16000, np.float32))
-    return to_wav_bytes(np.concatenate(pieces)), references
+    return wav_bytes(np.concatenate(pieces)), references
 
 
 def test_long_recording_accuracy_and_timeline(engine, clips, one_by_one, long_mandarin):
@@ -69,5 +69,5 @@ def _music(seconds: float) -> np.ndarray:
 )
 @pytest.mark.parametrize("vad", ["fsmn", "silero"])
 def test_no_speech_in_no_text_out(engine, samples, vad):
-    result = engine.transcribe(to_wav_bytes(samples), TranscribeOptions(vad=vad))
+    result = engine.transcribe(wav_bytes(samples), TranscribeOptions(vad=vad))
     assert result.text == "" and result.segments == []

@@ -2,8 +2,9 @@
 import numpy as np
 import pytest
 
-from tests.speech import character_error_rate, to_wav_bytes, white_noise, word_error_rate
+from tests.speech import character_error_rate, white_noise, word_error_rate
 from transcripts.engine import TranscribeOptions
+from transcripts.engine.audio import wav_bytes
 from transcripts.engine.errors import AudioDecodeError, InvalidOptionError
 from transcripts.engine.languages import join_texts
 
@@ -89,7 +90,7 @@ def test_itn_keeps_both_texts(engine, clips):
 
 @pytest.mark.parametrize("samples", [np.zeros(16000 * 60, np.float32), white_noise(60, -30)], ids=["silence", "noise"])
 def test_no_speech_gives_empty_text(engine, samples):
-    result = engine.transcribe(to_wav_bytes(samples), TranscribeOptions())
+    result = engine.transcribe(wav_bytes(samples), TranscribeOptions())
     assert result.text == "" and result.segments == []
     assert result.duration == pytest.approx(60)
 

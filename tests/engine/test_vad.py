@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-from tests.speech import to_wav_bytes, white_noise
-from transcripts.engine.audio import decode_audio
+from tests.speech import white_noise
+from transcripts.engine.audio import decode_audio, wav_bytes
 from transcripts.engine.errors import EmptyAudioError, InvalidOptionError
 from transcripts.engine.formats import render_speech_segments
 from transcripts.engine.vad import VadOptions, detect_speech, probabilities_to_spans
@@ -29,7 +29,7 @@ def known_file(clips):
         truth.append((position // 16, (position + len(speech)) // 16))
         position += len(speech)
     pieces.append(np.zeros(32000, np.float32))
-    return to_wav_bytes(np.concatenate(pieces)), truth
+    return wav_bytes(np.concatenate(pieces)), truth
 
 
 @pytest.mark.parametrize("model", MODELS)
@@ -56,7 +56,7 @@ def test_speech_found_in_every_shared_clip(clips, model):
 @pytest.mark.parametrize("kind", ["silence", "noise"])
 def test_no_speech_in_silence_or_noise(model, kind):
     samples = np.zeros(16000 * 60, np.float32) if kind == "silence" else white_noise(60, -30)
-    speech = detect_speech(to_wav_bytes(samples), VadOptions(model=model))
+    speech = detect_speech(wav_bytes(samples), VadOptions(model=model))
     assert speech.segments == [] and speech.duration_ms == 60_000
 
 
@@ -82,7 +82,7 @@ def test_invalid_vad_options():
 
 def test_empty_audio_is_a_user_error():
     with pytest.raises(EmptyAudioError):
-        detect_speech(to_wav_bytes(np.zeros(0, np.float32)))
+        detect_speech(wav_bytes(np.zeros(0, np.float32)))
 
 
 def test_hysteresis_of_probabilities():

@@ -6,6 +6,7 @@ more than one chunk of decoded audio; `decode_audio` joins the chunks for short 
 from __future__ import annotations
 
 import io
+import wave
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -117,6 +118,24 @@ def _decoded_frames(container, stream) -> Iterator:
             yield from packet.decode()
         except av.error.InvalidDataError:
             continue
+
+
+def to_pcm16(samples: np.ndarray) -> np.ndarray:
+    """Float samples as 16-bit PCM: the exact inverse of decoding (x / 32768), so audio decoded
+    from a 16-bit file is written back bit for bit."""
+    return np.clip(np.round(samples * 32768), -32768, 32767).astype("<i2")
+
+
+def wav_bytes(samples: np.ndarray, sample_rate: int = SAMPLE_RATE) -> bytes:
+    """A 16-bit WAV file of float samples, mono or shaped (channels, samples)."""
+    pcm = to_pcm16(samples)
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as wav:
+        wav.setnchannels(1 if pcm.ndim == 1 else pcm.shape[0])
+        wav.setsampwidth(2)
+        wav.setframerate(sample_rate)
+        wav.writeframes(pcm.T.tobytes())
+    return buffer.getvalue()
 
 
 def _shape(array: np.ndarray, keep_channels: bool) -> np.ndarray:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from transcripts.engine.audio import SAMPLE_RATE
+from transcripts.engine.audio import SAMPLE_RATE, to_pcm16
 from transcripts.engine.errors import InvalidOptionError
 from transcripts.engine.vad import DETECTORS, Detector, VadOptions
 
@@ -139,7 +139,7 @@ class UtteranceCutter:
 
 def frames(samples: np.ndarray, frame_ms: int = 100) -> Iterator[bytes]:
     """Float samples as PCM16 frames, as a browser client sends them (used by tests and tools)."""
-    pcm = (np.clip(samples, -1.0, 1.0 - 1 / 32768) * 32768).astype("<i2")
+    pcm = to_pcm16(samples)
     step = frame_ms * MS
     for begin in range(0, len(pcm), step):
         yield pcm[begin:begin + step].tobytes()
