@@ -4,7 +4,6 @@ import numpy as np
 import pytest
 
 from tests.engine.encode import CODECS, encode, encode_video_only
-
 from transcripts.engine.audio import SAMPLE_RATE, decode_audio, iter_audio, wav_bytes
 from transcripts.engine.errors import AudioDecodeError, AudioNotFoundError, EmptyAudioError
 
