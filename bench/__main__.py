@@ -6,10 +6,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
 
 
 def main() -> None:
-    from bench import engine_overhead, long_audio
+    from bench import engine_overhead, long_audio, short_files
 
     selected = set(sys.argv[1:])
-    for name, module in [("engine", engine_overhead), ("long", long_audio)]:
+    for name, module in [("engine", engine_overhead), ("long", long_audio), ("short", short_files)]:
         if not selected or name in selected:
             module.main()
 

@@ -13,10 +13,8 @@ import ctranslate2
 
 from transcripts.engine import Engine, EngineConfig, TranscribeOptions
 
-from bench.common import CACHE_DIR, SPEECH_DIR, WORK_DIR, interleaved, joined_recording, manifest
+from bench.common import CACHE_DIR, MANDARIN, SPEECH_DIR, WORK_DIR, interleaved, joined_recording, manifest
 
-MANDARIN = ["BAC009S0764W0121.wav", "IT0011W0001.wav", "TEST_NET_Y0000000000_-KTKHdZ2fb8_S00000.wav",
-            "TEST_MEETING_T0000000001_S00000.wav"]
 
 
 def main(repeats: int = 3) -> list[dict]:

@@ -15,13 +15,11 @@ import time
 
 from faster_whisper import BatchedInferencePipeline
 
-from bench.common import CACHE_DIR, REPO, SPEECH_DIR, WORK_DIR, joined_recording
+from bench.common import CACHE_DIR, MANDARIN, REPO, SPEECH_DIR, WORK_DIR, joined_recording
 from tests.speech import character_error_rate
 from transcripts.engine import Engine, EngineConfig, TranscribeOptions
 from transcripts.engine.text import convert_chinese_script
 
-MANDARIN = ["BAC009S0764W0121.wav", "IT0011W0001.wav", "TEST_NET_Y0000000000_-KTKHdZ2fb8_S00000.wav",
-            "TEST_MEETING_T0000000001_S00000.wav"]
 
 
 def _cer(reference: str, text: str) -> float:

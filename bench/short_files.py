@@ -1,0 +1,47 @@
+"""Many short files: does letting windows of several files share a batch pay on this device?
+
+Each of 16 short Mandarin clips (2-12 s, one window each) is decoded (a) in a batch of its own, as
+the engine does file by file, and (b) in batches of `batch_size` windows taken from different
+files. Same loaded model, same options, median of interleaved runs; the texts are compared too,
+since a shared batch must not change what a file says.
+"""
+from __future__ import annotations
+
+from bench.common import CACHE_DIR, MANDARIN, SPEECH_DIR, interleaved
+from transcripts.engine import Engine, EngineConfig, TranscribeOptions
+from transcripts.engine.audio import decode_audio
+
+
+def main(repeats: int = 3) -> dict:
+    engine = Engine(EngineConfig(cache_dir=CACHE_DIR, device="cpu"))
+    options = TranscribeOptions(language="zh").validated()
+    recognizer = engine.models.get(options.model)
+    clips = [decode_audio(SPEECH_DIR / name).samples for name in MANDARIN * 4]
+    size = engine.config.batch_size
+
+    def texts(found: list[list]) -> list[str]:
+        return ["".join(segment.text for segment in segments) for segments in found]
+
+    def file_by_file() -> list[str]:
+        return texts([recognizer.recognize_windows([clip], options, "zh")[0] for clip in clips])
+
+    def shared() -> list[str]:
+        found: list[list] = []
+        for start in range(0, len(clips), size):
+            found += recognizer.recognize_windows(clips[start:start + size], options, "zh")
+        return texts(found)
+
+    file_by_file()  # warm-up
+    times = interleaved({"file by file": file_by_file, "shared": shared}, repeats)
+    same = sum(a == b for a, b in zip(file_by_file(), shared()))
+    ratio = times["file by file"] / times["shared"]
+    seconds = sum(len(clip) for clip in clips) / 16000
+    print(f"\n== {len(clips)} short files ({seconds:.0f} s of Mandarin, whisper-base, cpu int8, beam 5, "
+          f"median of {repeats})")
+    print(f"one batch per file {times['file by file']:.1f} s; batches of {size} across files {times['shared']:.1f} s "
+          f"({ratio:.2f}x); same text for {same} of {len(clips)} files")
+    return {**times, "ratio": ratio, "same": same}
+
+
+if __name__ == "__main__":
+    main()
