@@ -45,25 +45,25 @@ def membership_add(*, team: Team, username: str, role: int) -> Membership:
     return membership
 
 
-@transaction.atomic
-def membership_remove(*, team: Team, membership_id: int) -> None:
+def _locked_membership(team: Team, membership_id: int, *, stays_admin: bool) -> Membership:
+    """The team's membership, locked for the change; refused if it would leave the team with no admin."""
     membership = Membership.objects.select_for_update().filter(team=team, id=membership_id).first()
     if membership is None:
         raise MemberNotFoundError("No such member.")
-    admins = Membership.objects.filter(team=team, role=Membership.Role.ADMIN).count()
-    if membership.role == Membership.Role.ADMIN and admins == 1:
-        raise MembershipError("A team needs at least one admin: make someone else admin first.")
-    membership.delete()
+    if membership.role == Membership.Role.ADMIN and not stays_admin:
+        if Membership.objects.filter(team=team, role=Membership.Role.ADMIN).count() == 1:
+            raise MembershipError("A team needs at least one admin: make someone else admin first.")
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, team: Team, membership_id: int) -> None:
+    _locked_membership(team, membership_id, stays_admin=False).delete()
 
 
 @transaction.atomic
 def membership_role_change(*, team: Team, membership_id: int, role: int) -> Membership:
-    membership = Membership.objects.select_for_update().filter(team=team, id=membership_id).first()
-    if membership is None:
-        raise MemberNotFoundError("No such member.")
-    admins = Membership.objects.filter(team=team, role=Membership.Role.ADMIN).count()
-    if membership.role == Membership.Role.ADMIN and role != Membership.Role.ADMIN and admins == 1:
-        raise MembershipError("A team needs at least one admin: make someone else admin first.")
+    membership = _locked_membership(team, membership_id, stays_admin=role == Membership.Role.ADMIN)
     membership.role = role
     membership.save(update_fields=["role"])
     return membership
