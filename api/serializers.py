@@ -8,7 +8,7 @@ from transcripts.engine.options import CHINESE_SCRIPTS, VAD_MODELS
 from transcripts.engine.text import parse_hotwords
 from transcripts.forms import LANGUAGE_CHOICES, VAD_MODEL_CHOICES
 from transcripts.models import HotwordLibrary, Transcript
-from transcripts.request_options import requestable_models
+from transcripts.request_options import requested_model
 
 
 class RecognitionOptionsSerializer(serializers.Serializer):
@@ -31,10 +31,10 @@ class RecognitionOptionsSerializer(serializers.Serializer):
     max_segment_ms = serializers.IntegerField(min_value=1000, max_value=30000, required=False)
 
     def validate_model(self, value: str) -> str:
-        if value not in requestable_models():
-            choices = ", ".join(requestable_models())
-            raise serializers.ValidationError(f"Unknown model {value!r}. Choose one of: {choices}.")
-        return value
+        try:
+            return requested_model(value)
+        except EngineError as e:
+            raise serializers.ValidationError(e.message) from None
 
 
 class TranscriptCreateSerializer(RecognitionOptionsSerializer):

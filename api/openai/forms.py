@@ -4,8 +4,9 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from api.openai.responses import RESPONSE_FORMATS
+from transcripts.engine.errors import UnknownModelError
 from transcripts.engine.options import CHINESE_SCRIPTS
-from transcripts.request_options import requestable_models
+from transcripts.request_options import requestable_models, requested_model
 
 # OpenAI clients name "whisper-1" (or a newer transcription model); it means our default model.
 OPENAI_MODEL_ALIASES = ("whisper-1", "gpt-4o-transcribe", "gpt-4o-mini-transcribe")
@@ -33,12 +34,13 @@ class TranscriptionForm(serializers.Serializer):
     def validate_model(self, value: str) -> str:
         if value in OPENAI_MODEL_ALIASES:
             return ""  # the configured default
-        if value not in requestable_models():
+        try:
+            return requested_model(value)
+        except UnknownModelError:
             raise serializers.ValidationError(
                 f"The model {value!r} does not exist. Use one of: {', '.join(requestable_models())} "
                 f"(or {OPENAI_MODEL_ALIASES[0]} for the default)."
-            )
-        return value
+            ) from None
 
     def validate(self, data: dict) -> dict:
         if data["timestamp_granularities"] and data["response_format"] != "verbose_json":
