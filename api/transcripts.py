@@ -40,16 +40,6 @@ def _date(params, name: str):
     return parsed
 
 
-def create_transcript(view, file, data: dict):
-    """Check, store and queue one upload for the caller's team (shared with the job endpoint)."""
-    try:
-        services.upload_size_check(file.size)
-        return services.transcript_create(team=view.team, user=view.request.user, data=file.read(),
-                                          filename=file.name, options=options_from(data, view.team))
-    except EngineError as e:
-        raise EngineRequestError(e) from None
-
-
 @extend_schema_view(list=extend_schema(parameters=SEARCH_PARAMETERS))
 class TranscriptViewSet(TeamScopedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin,
                         viewsets.GenericViewSet):
@@ -75,7 +65,13 @@ class TranscriptViewSet(TeamScopedMixin, mixins.ListModelMixin, mixins.RetrieveM
         form = TranscriptCreateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         data = dict(form.validated_data)
-        transcript = create_transcript(self, data.pop("file"), data)
+        upload = data.pop("file")
+        try:
+            services.upload_size_check(upload.size)  # before reading it into memory
+            transcript = services.transcript_create(team=self.team, user=request.user, data=upload.read(),
+                                                    filename=upload.name, options=options_from(data, self.team))
+        except EngineError as e:
+            raise EngineRequestError(e) from None
         return Response(TranscriptDetailSerializer(transcript).data, status=status.HTTP_202_ACCEPTED,
                         headers={"Location": f"/api/transcripts/{transcript.id}/"})
 

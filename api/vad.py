@@ -11,6 +11,7 @@ from api.base import TeamScopedMixin
 from api.errors import EngineRequestError
 from api.serializers import VadRequestSerializer, VadResultSerializer
 from transcripts.engine import EngineError
+from transcripts.engine.formats import speech_rows
 from transcripts.engine.vad import VadOptions, detect_speech
 from transcripts.services import upload_size_check
 
@@ -33,6 +34,5 @@ class VadView(TeamScopedMixin, APIView):
         return Response({
             "duration_ms": speech.duration_ms,
             "options": speech.options.as_dict(),
-            "segments": [{"start_ms": s.start_ms, "end_ms": s.end_ms, "duration_ms": s.end_ms - s.start_ms}
-                         for s in speech.segments],
+            "segments": speech_rows(speech.segments),
         })

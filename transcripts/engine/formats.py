@@ -106,9 +106,14 @@ def render(result: TranscriptResult, fmt: str, *, use_itn: bool = True) -> str:
     return renderer(result, use_itn)
 
 
+def speech_rows(segments) -> list[dict]:
+    """VAD spans as the rows every VAD output carries: start_ms, end_ms, duration_ms."""
+    return [{"start_ms": s.start_ms, "end_ms": s.end_ms, "duration_ms": s.duration_ms} for s in segments]
+
+
 def render_speech_segments(segments, *, fmt: str, duration_ms: int, options: dict) -> str:
     """VAD output (spans with start_ms/end_ms) as CSV (UTF-8 BOM) or JSON, with the options used."""
-    rows = [{"start_ms": s.start_ms, "end_ms": s.end_ms, "duration_ms": s.duration_ms} for s in segments]
+    rows = speech_rows(segments)
     if fmt == "json":
         return json.dumps({"duration_ms": duration_ms, "options": options, "segments": rows}, indent=2) + "\n"
     if fmt == "csv":
