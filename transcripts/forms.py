@@ -61,21 +61,17 @@ class VadForm(forms.Form):
                                         initial=30000)
 
 
-class TeamDefaultsForm(forms.Form):
+class TeamDefaultsForm(SharedOptionsForm):
     """The team's recognition defaults (系统设置); every page and API call starts from them."""
 
-    language = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_CHOICES)
-    itn = forms.BooleanField(label=_("Inverse text normalisation (ITN)"), required=False)
-    chinese_script = forms.ChoiceField(label=_("Chinese script"), choices=[(s, s) for s in CHINESE_SCRIPTS])
-    libraries = forms.MultipleChoiceField(label=_("Hotword libraries"), required=False,
-                                          widget=forms.CheckboxSelectMultiple)
+    hotwords = None  # ad-hoc terms belong to one request; a team keeps its terms in libraries
     vad = forms.ChoiceField(label=_("VAD model"), choices=VAD_MODEL_CHOICES + [("none", _("none (whole audio)"))])
     max_segment_ms = forms.IntegerField(label=_("Longest segment (ms)"), min_value=1000, max_value=30000)
     model = forms.ChoiceField(label=_("Model"), choices=())
+    field_order = ["language", "itn", "chinese_script", "libraries", "vad", "max_segment_ms", "model"]
 
     def __init__(self, *args, libraries=(), models=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["libraries"].choices = [(str(lib.id), lib.name) for lib in libraries]
+        super().__init__(*args, libraries=libraries, **kwargs)
         self.fields["model"].choices = [(m, m) for m in models]
 
     def defaults(self) -> dict:

@@ -55,6 +55,11 @@ def upload_size_check(size: int) -> None:
         )
 
 
+def stored_audio_bytes() -> int:
+    """The audio kept on disk for all teams together (what ASR_AUDIO_STORE_MB bounds)."""
+    return Transcript.objects.filter(audio_purged=False).aggregate(total=Sum("audio_bytes"))["total"] or 0
+
+
 def _make_room(needed: int) -> None:
     """Keep stored audio under ASR_AUDIO_STORE_BYTES: drop the audio of the oldest finished
     transcripts (their text stays; only playback goes) until `needed` more bytes fit.
@@ -63,11 +68,10 @@ def _make_room(needed: int) -> None:
     upload is refused with a message rather than losing queued work.
     """
     limit = settings.ASR_AUDIO_STORE_BYTES
-    stored = Transcript.objects.filter(audio_purged=False)
-    used = stored.aggregate(total=Sum("audio_bytes"))["total"] or 0
+    used = stored_audio_bytes()
     if used + needed <= limit:
         return
-    finished = stored.exclude(status__in=UNFINISHED).order_by("created_at")
+    finished = Transcript.objects.filter(audio_purged=False).exclude(status__in=UNFINISHED).order_by("created_at")
     evict = []
     for transcript in finished.only("id", "audio_key", "audio_bytes").iterator():
         if used + needed <= limit:
@@ -176,7 +180,7 @@ def transcript_run(*, transcript_id: int) -> None:
 def transcript_abandon(*, transcript_id: int, code: str, message: str) -> bool:
     """Fail a transcript nobody waits for any more (timeout, client gone); a running recognition
     stops at its next progress step. False when it had already finished."""
-    return bool(Transcript.objects.filter(id=transcript_id, status__in=[Status.QUEUED, Status.RUNNING]).update(
+    return bool(Transcript.objects.filter(id=transcript_id, status__in=UNFINISHED).update(
         status=Status.FAILED, error_code=code, error_message=message, finished_at=timezone.now()))
 
 

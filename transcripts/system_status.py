@@ -9,14 +9,15 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Sum
 
 from asrplatform import __version__
 from transcripts.engine import EngineError
 from transcripts.engine.device import cuda_device_count
 from transcripts.engine.models import model_statuses
-from transcripts.models import Status, Transcript
+from transcripts.job_status import UNFINISHED
+from transcripts.models import Transcript
 from transcripts.recognition import get_engine
+from transcripts.services import stored_audio_bytes
 
 
 def _directory_bytes(path: Path) -> int:
@@ -65,12 +66,11 @@ def system_status() -> dict[str, Any]:
         "default_model": settings.ASR_MODEL,
         "loaded_models": engine.models.loaded_models(),
         "models": [asdict(s) for s in model_statuses(settings.ASR_MODEL_CACHE)],
-        "queue": {status: Transcript.objects.filter(status=status).count()
-                  for status in (Status.QUEUED, Status.RUNNING)},
+        "queue": {status: Transcript.objects.filter(status=status).count() for status in UNFINISHED},
         "workers": _workers(),
         "storage": {
             "data_dir": str(settings.DATA_DIR),
-            "audio_bytes": Transcript.objects.filter(audio_purged=False).aggregate(t=Sum("audio_bytes"))["t"] or 0,
+            "audio_bytes": stored_audio_bytes(),
             "audio_limit_bytes": settings.ASR_AUDIO_STORE_BYTES,
             "model_cache_bytes": _directory_bytes(Path(settings.ASR_MODEL_CACHE)),
             "database_bytes": _database_bytes(),
