@@ -16,9 +16,6 @@ REPO = Path(__file__).resolve().parent.parent
 SPEECH_DIR = Path(os.environ.get("ASR_TEST_SPEECH_DIR", REPO.parent / "shared" / "data" / "speech"))
 CACHE_DIR = Path(os.environ.get("ASR_MODEL_CACHE", REPO / "data" / "test-models"))
 WORK_DIR = REPO / "data" / "bench"
-# The shared clips with a reference transcript in Mandarin.
-MANDARIN = ["BAC009S0764W0121.wav", "IT0011W0001.wav", "TEST_NET_Y0000000000_-KTKHdZ2fb8_S00000.wav",
-            "TEST_MEETING_T0000000001_S00000.wav"]
 
 
 def manifest() -> list[dict]:

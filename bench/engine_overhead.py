@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import ctranslate2
 
+from bench.common import CACHE_DIR, SPEECH_DIR, WORK_DIR, interleaved, joined_recording, manifest
+from tests.speech import MANDARIN
 from transcripts.engine import Engine, EngineConfig, TranscribeOptions
-
-from bench.common import CACHE_DIR, MANDARIN, SPEECH_DIR, WORK_DIR, interleaved, joined_recording, manifest
-
 
 
 def main(repeats: int = 3) -> list[dict]:

@@ -15,8 +15,8 @@ import time
 
 from faster_whisper import BatchedInferencePipeline
 
-from bench.common import CACHE_DIR, MANDARIN, REPO, SPEECH_DIR, WORK_DIR, joined_recording
-from tests.speech import character_error_rate
+from bench.common import CACHE_DIR, REPO, SPEECH_DIR, WORK_DIR, joined_recording
+from tests.speech import MANDARIN, character_error_rate
 from transcripts.engine import Engine, EngineConfig, TranscribeOptions
 from transcripts.engine.text import convert_chinese_script
 

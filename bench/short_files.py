@@ -7,7 +7,8 @@ since a shared batch must not change what a file says.
 """
 from __future__ import annotations
 
-from bench.common import CACHE_DIR, MANDARIN, SPEECH_DIR, interleaved
+from bench.common import CACHE_DIR, SPEECH_DIR, interleaved
+from tests.speech import MANDARIN
 from transcripts.engine import Engine, EngineConfig, TranscribeOptions
 from transcripts.engine.audio import decode_audio
 

@@ -1,4 +1,4 @@
-"""Helpers for accuracy tests: text normalisation for error rates, and test noise."""
+"""Helpers for accuracy tests: the Mandarin clips, text normalisation for error rates, test noise."""
 from __future__ import annotations
 
 import re
@@ -8,6 +8,12 @@ import jiwer
 import numpy as np
 
 _PUNCT = re.compile(r"[\W_]+", re.UNICODE)
+
+# The shared clips with a Mandarin reference text; the first three are short (2-4 s), the
+# meeting clip is 12 s.
+MANDARIN = ["BAC009S0764W0121.wav", "IT0011W0001.wav", "TEST_NET_Y0000000000_-KTKHdZ2fb8_S00000.wav",
+            "TEST_MEETING_T0000000001_S00000.wav"]
+SHORT_MANDARIN = MANDARIN[:3]
 
 
 def normalise_for_scoring(text: str) -> str:

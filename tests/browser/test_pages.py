@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 
 from tests.platform_server import PASSWORD, start_server
+from tests.speech import SHORT_MANDARIN
 from transcripts.engine.audio import SAMPLE_RATE, decode_audio, wav_bytes
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -26,7 +27,6 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(os.environ.get("ASR_TEST_ARTIFACTS", Path(__file__).resolve().parents[2] / "artifacts" / "browser"))
 SHOTS = ARTIFACTS / "screenshots"
 RECOGNITION_TIMEOUT_MS = 180_000
-MANDARIN = ["BAC009S0764W0121.wav", "IT0011W0001.wav", "TEST_NET_Y0000000000_-KTKHdZ2fb8_S00000.wav"]
 
 pytestmark = pytest.mark.slow
 
@@ -100,7 +100,7 @@ def test_recognize_a_mandarin_clip_and_read_the_text(browser, server, requests_s
 def test_batch_of_three_reaches_done_and_exports_csv(browser, server, requests_seen, clips):
     page = login(browser, server, requests_seen, "alice")
     page.goto(f"{server.url}/batch/")
-    page.set_input_files("#id_audio", [str(clips[name].path) for name in MANDARIN])
+    page.set_input_files("#id_audio", [str(clips[name].path) for name in SHORT_MANDARIN])
     page.select_option("#id_language", "zh")
     page.click("#batch-form button[type=submit]")
     page.wait_for_url("**/batch/*/")

@@ -2,14 +2,12 @@
 import numpy as np
 import pytest
 
-from tests.speech import character_error_rate, white_noise
+from tests.speech import MANDARIN, character_error_rate, white_noise
 from transcripts.engine import TranscribeOptions
 from transcripts.engine.audio import decode_audio, wav_bytes
 
 pytestmark = pytest.mark.slow
 
-MANDARIN = ["BAC009S0764W0121.wav", "IT0011W0001.wav", "TEST_NET_Y0000000000_-KTKHdZ2fb8_S00000.wav",
-            "TEST_MEETING_T0000000001_S00000.wav"]
 ROUNDS = 6  # 6 x 20.4 s of speech plus gaps: about 3 minutes
 # Issue 3's goal: the joined recording within one point of CER of the clips one by one.
 # Measured (whisper-base, CPU): one by one 0.202; joined, on four gap layouts (seeds 1, 2, 3, 7),

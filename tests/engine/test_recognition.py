@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from tests.speech import character_error_rate, white_noise, word_error_rate
+from tests.speech import MANDARIN, character_error_rate, white_noise, word_error_rate
 from transcripts.engine import TranscribeOptions
 from transcripts.engine.audio import wav_bytes
 from transcripts.engine.errors import AudioDecodeError, InvalidOptionError
@@ -10,8 +10,6 @@ from transcripts.engine.languages import join_texts
 
 pytestmark = pytest.mark.slow
 
-MANDARIN = ["BAC009S0764W0121.wav", "IT0011W0001.wav", "TEST_NET_Y0000000000_-KTKHdZ2fb8_S00000.wav",
-            "TEST_MEETING_T0000000001_S00000.wav"]
 # Measured 0.213 with whisper-base int8 on CPU (19 edits in 89 characters, most in the noisy
 # meeting clip); the margin of 0.04 allows about three more character errors.
 MANDARIN_CER_MAX = 0.25

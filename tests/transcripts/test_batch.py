@@ -8,11 +8,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
+from tests.speech import SHORT_MANDARIN
 from transcripts import jobs
 from transcripts.engine import TranscribeOptions
 from transcripts.models import Job, Status, Transcript
-
-THREE = ["BAC009S0764W0121.wav", "IT0011W0001.wav", "TEST_NET_Y0000000000_-KTKHdZ2fb8_S00000.wav"]
 
 
 def uploads(clips, names):
@@ -23,23 +22,24 @@ def uploads(clips, names):
 @pytest.mark.django_db(transaction=True)
 def test_batch_page_runs_a_job_and_a_corrupt_file_fails_alone(client, teams, clips):
     client.force_login(teams["bob"])
-    files = uploads(clips, THREE[:2]) + [SimpleUploadedFile("broken.mp3", b"ID3" + b"\x00" * 500)]
+    files = uploads(clips, SHORT_MANDARIN[:2]) + [SimpleUploadedFile("broken.mp3", b"ID3" + b"\x00" * 500)]
     response = client.post("/batch/", {"audio": files, "language": "zh", "itn": "on", "chinese_script": "simplified"})
     job = Job.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/batch/{job.id}/"
     snapshot = jobs.job_snapshot(job=job)
     assert snapshot["status"] == "done" and (snapshot["done"], snapshot["total"]) == (3, 3)
     statuses = {f["name"]: f["status"] for f in snapshot["files"]}
-    assert statuses == {THREE[0]: "done", THREE[1]: "done", "broken.mp3": "failed"}
+    assert statuses == {SHORT_MANDARIN[0]: "done", SHORT_MANDARIN[1]: "done", "broken.mp3": "failed"}
     assert "audio" in next(f["error"] for f in snapshot["files"] if f["name"] == "broken.mp3").lower()
 
     exported = client.get(f"/batch/{job.id}/export.csv").content.decode("utf-8")
     rows = list(csv.DictReader(io.StringIO(exported.lstrip("\ufeff"))))
-    assert [r["source_name"] for r in rows] == [THREE[0], THREE[1], "broken.mp3"]
+    assert [r["source_name"] for r in rows] == [SHORT_MANDARIN[0], SHORT_MANDARIN[1], "broken.mp3"]
     assert rows[1]["text"] == "换一首歌"
     assert len(json.loads(client.get(f"/batch/{job.id}/export.json").content)) == 3
     archive = zipfile.ZipFile(io.BytesIO(client.get(f"/batch/{job.id}/export.zip").content))
-    assert sorted(archive.namelist()) == sorted(f"{fmt}/{n[:-4]}.{fmt}" for n in THREE[:2] for fmt in ("txt", "srt"))
+    assert sorted(archive.namelist()) == sorted(f"{fmt}/{n[:-4]}.{fmt}"
+                                                for n in SHORT_MANDARIN[:2] for fmt in ("txt", "srt"))
     assert "换一首歌" in archive.read("srt/IT0011W0001.srt").decode()
     page = client.get(f"/batch/{job.id}/").content.decode()
     assert f'data-socket="/ws/jobs/{job.id}/"' in page and "broken.mp3" in page
@@ -75,7 +75,7 @@ def test_cancel_stops_the_rest_and_keeps_what_finished(client, teams):
 @pytest.mark.django_db(transaction=True)
 def test_batch_command_writes_one_file_per_input(teams, clips, tmp_path, capsys):
     listed = tmp_path / "list.txt"
-    listed.write_text("\n".join(str(clips[n].path) for n in THREE[1:]), encoding="utf-8")
+    listed.write_text("\n".join(str(clips[n].path) for n in SHORT_MANDARIN[1:]), encoding="utf-8")
     call_command("batch", str(listed), "--team", "alpha", "--language", "zh", "--format", "srt",
                  "--output", str(tmp_path / "out"), "--poll", "0.1")
     written = sorted(p.name for p in (tmp_path / "out").iterdir())

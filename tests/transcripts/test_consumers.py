@@ -8,14 +8,13 @@ from channels.testing import WebsocketCommunicator
 from rest_framework.authtoken.models import Token
 
 from asrplatform.asgi import application
-from tests.speech import character_error_rate
+from tests.speech import SHORT_MANDARIN, character_error_rate
 from transcripts import services
 from transcripts.engine import TranscribeOptions
 from transcripts.engine.audio import SAMPLE_RATE, decode_audio
 from transcripts.engine.streaming import frames
 from transcripts.models import Job, Status, Transcript
 
-MANDARIN = ["BAC009S0764W0121.wav", "IT0011W0001.wav", "TEST_NET_Y0000000000_-KTKHdZ2fb8_S00000.wav"]
 # Live text vs the same clips transcribed as files: 0.000 measured on these clips (each becomes
 # one utterance); 0.10 leaves room for one utterance cut differently.
 LIVE_VS_FILE_CER_MAX = 0.10
@@ -85,7 +84,7 @@ def test_job_progress_of_another_team_is_refused(teams, clips):
 def joined_clips(clips, gap_seconds: float = 1.0) -> np.ndarray:
     gap = np.zeros(int(gap_seconds * SAMPLE_RATE), np.float32)
     parts = [gap]
-    for name in MANDARIN:
+    for name in SHORT_MANDARIN:
         parts += [decode_audio(clips[name].path).samples, gap]
     return np.concatenate(parts)
 
@@ -108,8 +107,9 @@ def test_a_stream_in_100ms_frames_gives_finals_that_match_the_file_transcription
     messages = async_to_sync(scenario)()
     finals = [m for m in messages if m["type"] == "final"]
     assert not [m for m in messages if m["type"] == "error"]
-    assert len(finals) == len(MANDARIN)
-    file_text = "".join(engine.transcribe(clips[n].path, TranscribeOptions(language="zh")).text for n in MANDARIN)
+    assert len(finals) == len(SHORT_MANDARIN)
+    file_text = "".join(engine.transcribe(clips[n].path, TranscribeOptions(language="zh")).text
+                        for n in SHORT_MANDARIN)
     assert character_error_rate([file_text], ["".join(f["text"] for f in finals)]) <= LIVE_VS_FILE_CER_MAX
     duration = len(audio) / SAMPLE_RATE
     assert all(0 <= f["start"] < f["end"] <= duration for f in finals)
