@@ -59,7 +59,8 @@ class TranscriptSerializer(serializers.ModelSerializer):
 
 class TranscriptDetailSerializer(TranscriptSerializer):
     class Meta(TranscriptSerializer.Meta):
-        fields = TranscriptSerializer.Meta.fields + ["language_probability", "options", "segments"]
+        fields = TranscriptSerializer.Meta.fields + ["language_probability", "languages", "options", "segments",
+                                                     "dropped"]
         read_only_fields = fields
 
 
@@ -117,7 +118,7 @@ class HotwordLibrarySerializer(serializers.ModelSerializer):
 
 class VadRequestSerializer(serializers.Serializer):
     file = serializers.FileField()
-    model = serializers.ChoiceField(choices=[c for c, _ in VAD_MODEL_CHOICES], default="fsmn")
+    model = serializers.ChoiceField(choices=[c for c, _ in VAD_MODEL_CHOICES], default="silero")
     threshold = serializers.FloatField(min_value=0.01, max_value=0.99, default=0.5)
     min_speech_ms = serializers.IntegerField(min_value=0, max_value=10000, default=250)
     min_silence_ms = serializers.IntegerField(min_value=0, max_value=10000, default=500)

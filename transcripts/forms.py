@@ -48,12 +48,12 @@ class BatchForm(SharedOptionsForm):
     field_order = ["audio"]
 
 
-VAD_MODEL_CHOICES = [("fsmn", "FSMN-VAD (FunASR)"), ("silero", "Silero VAD")]
+VAD_MODEL_CHOICES = [("silero", "Silero VAD"), ("fsmn", "FSMN-VAD (FunASR)")]
 
 
 class VadForm(forms.Form):
     audio = forms.FileField(label=_("Audio file"))
-    model = forms.ChoiceField(label=_("VAD model"), choices=VAD_MODEL_CHOICES, initial="fsmn")
+    model = forms.ChoiceField(label=_("VAD model"), choices=VAD_MODEL_CHOICES, initial="silero")
     threshold = forms.FloatField(label=_("Threshold"), min_value=0.01, max_value=0.99, initial=0.5)
     min_speech_ms = forms.IntegerField(label=_("Shortest speech (ms)"), min_value=0, max_value=10000, initial=250)
     min_silence_ms = forms.IntegerField(label=_("Shortest silence (ms)"), min_value=0, max_value=10000, initial=500)

@@ -82,7 +82,7 @@ def live_session_save(*, team: Team, user, recording: SessionRecording, segments
         team=team, created_by=user, source_name=f"live-{now:%Y%m%d-%H%M%S}.wav", audio_key=recording.key,
         audio_bytes=stored_as.stat().st_size, options=options.as_dict(), status=Status.DONE, progress=1.0,
         text=join_segments(segments, language), itn_text=join_segments(segments, language, itn=True),
-        language=language, duration=round(recording.frames / SAMPLE_RATE, 3),
+        language=language, languages=[language] if segments else [], duration=round(recording.frames / SAMPLE_RATE, 3),
         segments=[asdict(s) for s in segments],
         model=options.model, started_at=now, finished_at=now,
     )

@@ -70,6 +70,9 @@ class Transcript(models.Model):
     language_probability = models.FloatField(null=True, blank=True)
     duration = models.FloatField(null=True, blank=True)
     segments = models.JSONField(default=list, blank=True)
+    # Every language recognised (main one first), and speech VAD found that gave no text (with why).
+    languages = models.JSONField(default=list, blank=True)
+    dropped = models.JSONField(default=list, blank=True)
     model = models.CharField(max_length=255, blank=True)
     device = models.CharField(max_length=32, blank=True)
     processing_seconds = models.FloatField(null=True, blank=True)

@@ -54,5 +54,6 @@ def transcript_result(transcript: Transcript) -> TranscriptResult:
         "text": transcript.text, "itn_text": transcript.itn_text, "language": transcript.language,
         "language_probability": transcript.language_probability or 0.0, "duration": transcript.duration or 0.0,
         "segments": transcript.segments, "model": transcript.model, "device": transcript.device,
+        "languages": transcript.languages, "dropped": transcript.dropped,
         "options": transcript.options, "processing_seconds": transcript.processing_seconds or 0.0,
     })

@@ -16,6 +16,7 @@ from accounts.models import Team
 from transcripts.engine import EngineError, TranscribeOptions
 from transcripts.engine.audio import probe_duration
 from transcripts.engine.errors import AudioTooLongError
+from transcripts.engine.formats import spreadsheet_safe
 from transcripts import events
 from transcripts.job_status import UNFINISHED, job_refresh
 from transcripts.models import Job, Status, Transcript
@@ -168,10 +169,12 @@ def transcript_run(*, transcript_id: int) -> None:
             status=Status.FAILED, error_code=e.code, error_message=e.message, finished_at=timezone.now()
         )
     else:
+        stored = result.to_dict()
         Transcript.objects.filter(id=transcript_id, status=Status.RUNNING).update(
             status=Status.DONE, progress=1.0, text=result.text, itn_text=result.itn_text, language=result.language,
             language_probability=result.language_probability, duration=result.duration,
-            segments=result.to_dict()["segments"], model=result.model, device=result.device,
+            segments=stored["segments"], languages=stored["languages"], dropped=stored["dropped"],
+            model=result.model, device=result.device,
             processing_seconds=result.processing_seconds, error_code="", error_message="", finished_at=timezone.now(),
         )
     job_refresh(job_id=transcript.job_id)
@@ -219,7 +222,7 @@ def transcripts_export(rows, fmt: str) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=EXPORT_FIELDS, extrasaction="ignore")
     writer.writeheader()
-    writer.writerows(records)
+    writer.writerows({field: spreadsheet_safe(value) for field, value in record.items()} for record in records)
     return "\ufeff" + buffer.getvalue()
 
 
@@ -230,9 +233,11 @@ def transcripts_purge_audio(*, rows) -> int:
     return len(purged)
 
 
-def transcripts_purge_finished_audio() -> int:
-    """Delete the stored audio of every finished transcript (all teams); queued audio stays."""
-    return transcripts_purge_audio(rows=Transcript.objects.filter(audio_purged=False).exclude(status__in=UNFINISHED))
+def transcripts_purge_finished_audio(*, teams=None) -> int:
+    """Delete the stored audio of every finished transcript of these teams (None: all teams);
+    queued audio stays."""
+    rows = Transcript.objects.filter(audio_purged=False).exclude(status__in=UNFINISHED)
+    return transcripts_purge_audio(rows=rows if teams is None else rows.filter(team__in=teams))
 
 
 def transcripts_delete_older_than(*, days: int, team: Team | None = None, rows=None) -> int:

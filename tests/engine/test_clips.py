@@ -50,10 +50,10 @@ def test_packed_windows_stay_under_the_maximum_and_map_back(lengths, max_ms):
         position += length
     clips = [(s, np.zeros(s.duration_ms * 16, np.float32)) for s in spans]
     windows = list(pack(clips, max_ms=max_ms))
-    assert [s for w in windows for s, _ in w.members] == spans  # every clip, once, in order
+    assert [m.span for w in windows for m in w.members] == spans  # every clip, once, in order
     for window in windows:
         assert window.length <= max_ms * 16
         assert len(window.samples) == window.length
-        for span, offset in window.members:
-            assert window.to_original(offset) == span.start_ms / 1000
-            assert abs(window.to_original(offset + span.duration_ms / 1000) - span.end_ms / 1000) < 1e-9
+        for member in window.members:
+            assert window.to_original(member.offset) == member.span.start_ms / 1000
+            assert abs(window.to_original(member.end) - member.span.end_ms / 1000) < 1e-9

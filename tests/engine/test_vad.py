@@ -108,4 +108,4 @@ def test_default_padding_per_model_and_explicit_padding():
     assert VadOptions(model="fsmn").padding() == (0, 100)
     assert VadOptions(model="silero").padding() == (300, 300)
     assert VadOptions(model="silero", pad_ms=100).padding() == (100, 100)
-    assert VadOptions().as_dict()["pad_after_ms"] == 100
+    assert VadOptions().as_dict()["pad_after_ms"] == 300  # silero, the default

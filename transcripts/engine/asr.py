@@ -13,6 +13,7 @@ from typing import Protocol
 import numpy as np
 
 from transcripts.engine.audio import SAMPLE_RATE
+from transcripts.engine.coverage import HALLUCINATION, Piece
 from transcripts.engine.device import DeviceChoice
 from transcripts.engine.errors import BrokenModelError, InvalidOptionError
 from transcripts.engine.funasr_runtime import quiet_funasr
@@ -28,6 +29,9 @@ PositionCallback = Callable[[float], None]
 class Recognizer(Protocol):
     name: str
     device: DeviceChoice
+    # Whether several speech segments may share one window (Whisper: yes, its encoder always
+    # reads 30 s; FunASR models take each segment on its own).
+    packs_windows: bool
 
     def resolve_language(self, options: TranscribeOptions, sample: np.ndarray) -> tuple[str, float]:
         """The language to decode in: the requested one (probability 1), or detected on `sample`."""
@@ -37,8 +41,9 @@ class Recognizer(Protocol):
     ) -> list[Segment]:
         """A whole recording, times relative to its start."""
 
-    def recognize_windows(self, windows: list[np.ndarray], options: TranscribeOptions, language: str) -> list[list[Segment]]:
-        """Several windows (<= 30 s each) at once; per window, segments with times inside it."""
+    def recognize_windows(self, windows: list[np.ndarray], options: TranscribeOptions, language: str) -> list[list[Piece]]:
+        """Several windows (<= 30 s each) at once; per window, the decoded pieces with times inside
+        it, those that fail the hallucination tests marked rejected (not dropped: the caller decides)."""
 
 
 class WhisperRecognizer:
@@ -49,6 +54,7 @@ class WhisperRecognizer:
 
         self.name = location.name
         self.device = device
+        self.packs_windows = True
         self.english_only = location.english_only
         try:
             self.model = WhisperModel(
@@ -94,28 +100,36 @@ class WhisperRecognizer:
     def recognize(
         self, audio: np.ndarray, options: TranscribeOptions, language: str, on_position: PositionCallback | None = None
     ) -> list[Segment]:
-        pieces, _info = self.model.transcribe(audio, **self.transcribe_kwargs(options, language))
+        # Within one 30 s window, conditioning on the text decoded so far only feeds a loop back into
+        # itself when Whisper seeks on inside the window ("她的肩膀吓唬了" nine times over, measured
+        # on a noisy meeting clip); across windows of a long recording it keeps terms consistent.
+        conditioned = len(audio) > 30 * SAMPLE_RATE
+        pieces, _info = self.model.transcribe(
+            audio, condition_on_previous_text=conditioned, **self.transcribe_kwargs(options, language)
+        )
         segments = []
         for piece in pieces:
             if not is_hallucination(piece):
                 segments.append(_segment(piece, 0.0))
             if on_position:
                 on_position(piece.end)
-        return segments
+        return without_loops(segments)
 
-    def recognize_windows(self, windows: list[np.ndarray], options: TranscribeOptions, language: str) -> list[list[Segment]]:
+    def recognize_windows(self, windows: list[np.ndarray], options: TranscribeOptions, language: str) -> list[list[Piece]]:
         offsets = np.cumsum([0] + [len(w) for w in windows]) / SAMPLE_RATE
         stamps = [{"start": float(offsets[i]), "end": float(offsets[i + 1])} for i in range(len(windows))]
         pieces, _info = self.batched.transcribe(
             np.concatenate(windows), clip_timestamps=stamps, batch_size=max(1, len(windows)),
             vad_filter=False, without_timestamps=False, **self._common(options, language),
         )
-        per_window: list[list[Segment]] = [[] for _ in windows]
+        per_window: list[list[Piece]] = [[] for _ in windows]
         for piece in pieces:
-            if is_hallucination(piece):
-                continue
-            index = min(int(np.searchsorted(offsets, piece.start, side="right")) - 1, len(windows) - 1)
-            per_window[max(index, 0)].append(_segment(piece, float(offsets[max(index, 0)])))
+            index = max(min(int(np.searchsorted(offsets, piece.start, side="right")) - 1, len(windows) - 1), 0)
+            rejected = HALLUCINATION if is_hallucination(piece) else None
+            per_window[index].append(Piece(_segment(piece, float(offsets[index])), rejected))
+        for window_pieces in per_window:
+            for index in in_loops([p.segment.text for p in window_pieces]):
+                window_pieces[index].rejected = HALLUCINATION
         return per_window
 
 
@@ -131,6 +145,35 @@ def is_hallucination(piece) -> bool:
     if piece.compression_ratio > COMPRESSION_RATIO_MAX:
         return True
     return piece.no_speech_prob > NO_SPEECH_PROBABILITY_MAX and piece.avg_logprob < AVERAGE_LOG_PROBABILITY_MIN
+
+
+# This many identical segments in a row is a decoding loop, not speech.
+LOOP_REPEATS = 3
+
+
+def in_loops(texts: list[str]) -> set[int]:
+    """Indices of texts inside a run of LOOP_REPEATS or more identical ones: Whisper's repetition
+    loops pass the compression test when each line is short ("她的肩膀吓唬了" nine times, measured)."""
+    looped: set[int] = set()
+    start = 0
+    for index in range(1, len(texts) + 1):
+        if index == len(texts) or texts[index] != texts[start]:
+            if index - start >= LOOP_REPEATS:
+                looped.update(range(start, index))
+            start = index
+    return looped
+
+
+def without_loops(segments: list[Segment]) -> list[Segment]:
+    """A loop collapsed into its first segment, spanning the run."""
+    looped = in_loops([s.text for s in segments])
+    kept: list[Segment] = []
+    for index, segment in enumerate(segments):
+        if index in looped and index - 1 in looped and kept:
+            kept[-1].end = segment.end
+        else:
+            kept.append(segment)
+    return kept
 
 
 def _segment(piece, offset: float) -> Segment:
@@ -150,6 +193,7 @@ class FunASRRecognizer:
 
         self.name = location.name
         self.device = device
+        self.packs_windows = False
         try:
             with quiet_funasr():
                 self.model = AutoModel(
@@ -195,8 +239,8 @@ class FunASRRecognizer:
             on_position(len(audio) / SAMPLE_RATE)
         return segments
 
-    def recognize_windows(self, windows: list[np.ndarray], options: TranscribeOptions, language: str) -> list[list[Segment]]:
-        return [self._one(window, options, language) for window in windows]
+    def recognize_windows(self, windows: list[np.ndarray], options: TranscribeOptions, language: str) -> list[list[Piece]]:
+        return [[Piece(segment) for segment in self._one(window, options, language)] for window in windows]
 
 
 def language_from_text(text: str) -> str:

@@ -48,9 +48,22 @@ def render_json(result: TranscriptResult, use_itn: bool = True) -> str:
     return json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP, CSV injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A text cell that Excel would run as a formula, quoted with a leading apostrophe (OWASP's
+    rule); anything else unchanged."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _rows(result: TranscriptResult) -> list[list[str]]:
     return [
-        [f"{seg.start:.3f}", f"{seg.end:.3f}", seg.channel or "", seg.text.strip(), seg.itn_text.strip()]
+        [f"{seg.start:.3f}", f"{seg.end:.3f}", seg.channel or "",
+         spreadsheet_safe(seg.text.strip()), spreadsheet_safe(seg.itn_text.strip())]
         for seg in result.segments
     ]
 

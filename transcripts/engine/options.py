@@ -31,9 +31,10 @@ class TranscribeOptions:
     word_timestamps: bool = False
     # Beam search width; 1 is greedy decoding.
     beam_size: int = 5
-    # Voice activity detection before recognition: fsmn (default), silero, or "none" to feed the
-    # whole audio to the model.
-    vad: str = "fsmn"
+    # Voice activity detection before recognition: silero (default), fsmn, or "none" to feed the
+    # whole audio to the model. Silero is the default because FSMN loses speech under a noise
+    # floor (see vad.VadOptions.model).
+    vad: str = "silero"
     # Longest piece of audio handed to the recogniser at once, in milliseconds.
     max_segment_ms: int = 30000
     # Recognise each channel of a multi-channel file separately (agent / customer).

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
@@ -17,13 +17,14 @@ import numpy as np
 from transcripts.engine.asr import Recognizer, language_from_text
 from transcripts.engine.audio import SAMPLE_RATE, AudioSource, decode_audio, iter_audio, probe_duration
 from transcripts.engine.clips import array_chunks, iter_clips, without_digital_silence
+from transcripts.engine.coverage import NO_TEXT, Piece, attribute
 from transcripts.engine.errors import AudioTooLongError
 from transcripts.engine.itn import inverse_normalize
 from transcripts.engine.languages import AUTO
 from transcripts.engine.manager import ModelManager
 from transcripts.engine.options import TranscribeOptions
-from transcripts.engine.packing import Window, pack
-from transcripts.engine.result import Segment, TranscriptResult, join_segments
+from transcripts.engine.packing import Member, Window, pack
+from transcripts.engine.result import Dropped, Segment, TranscriptResult, join_segments
 from transcripts.engine.segments import Span
 from transcripts.engine.text import convert_chinese_script
 from transcripts.engine.vad import SpeechMap, detect_speech
@@ -57,6 +58,7 @@ class _Recognised:
     segments: list[Segment]
     language: str
     probability: float
+    dropped: list[Dropped] = field(default_factory=list)
 
 
 class Engine:
@@ -105,8 +107,7 @@ class Engine:
         whole = Span(0, -(-len(samples) * 1000 // SAMPLE_RATE))
         for span, speech in without_digital_silence([(whole, samples)]):  # nothing when all zeros
             language, probability = recognizer.resolve_language(options, speech)
-            found = recognizer.recognize(speech, options, language)
-            segments = _to_recording_time(Window(members=[(span, 0.0)]), found)
+            segments = _shifted(recognizer.recognize(speech, options, language), span.start_ms / 1000, language)
         if language == AUTO:
             language = language_from_text("".join(s.text for s in segments)) if segments else options.language
         return self._result(_Recognised(segments, language, probability), duration, options, recognizer.name,
@@ -117,11 +118,14 @@ class Engine:
         segments = recognised.segments
         for segment in segments:
             clamp_to_duration(segment, duration)
-        finish_segments(segments, recognised.language, options, self.config.cache_dir)
+            segment.language = segment.language or recognised.language
+        finish_segments(segments, options, self.config.cache_dir)
         return TranscriptResult(
             text=join_segments(segments, recognised.language),
             itn_text=join_segments(segments, recognised.language, itn=True),
             language=recognised.language,
+            languages=languages_present(segments, recognised.language),
+            dropped=recognised.dropped,
             language_probability=round(recognised.probability, 4),
             duration=round(duration, 3),
             segments=segments,
@@ -145,7 +149,8 @@ class Engine:
         if options.vad == "none":
             language, probability = recognizer.resolve_language(options, samples)
             segments = recognizer.recognize(samples, options, language, lambda done: report(done, duration, "recognition"))
-            result = _Recognised(segments, language, probability)
+            segments = _shifted(segments, 0.0, language)
+            result = _Recognised(segments, main_language(segments, language), probability)
         else:
             speech = detect_speech(samples, options.vad_options())
             result = self._from_speech(recognizer, speech, array_chunks(samples), options, report)
@@ -156,21 +161,80 @@ class Engine:
     def _from_speech(self, recognizer: Recognizer, speech: SpeechMap, chunks: Iterable[np.ndarray],
                      options: TranscribeOptions, report: ProgressCallback) -> _Recognised:
         duration = speech.duration_ms / 1000
-        language, probability = None, 0.0
-        segments: list[Segment] = []
+        recognised = _Recognised([], options.language, 0.0)
         clips = without_digital_silence(iter_clips(chunks, speech.segments))
-        windows = pack(clips, max_ms=min(self.config.window_ms, options.max_segment_ms))
-        for batch in _batches(windows, self.config.batch_size):
-            audio = [window.samples for window in batch]  # joined once, used for detection and decoding
-            if language is None:
-                language, probability = recognizer.resolve_language(options, audio[0])
-            found = recognizer.recognize_windows(audio, options, language)
-            for window, window_segments in zip(batch, found):
-                segments.extend(_to_recording_time(window, window_segments))
+        max_ms = min(self.config.window_ms, options.max_segment_ms) if recognizer.packs_windows else 0
+        for batch in _batches(pack(clips, max_ms=max_ms), self.config.batch_size):
+            again = self._decode(recognizer, batch, options, recognised)
+            self._decode_alone(recognizer, again, options, recognised)
             report(batch[-1].end_ms / 1000, duration, "recognition")
-        if language is None or language == AUTO:
-            language = language_from_text("".join(s.text for s in segments)) if segments else options.language
-        return _Recognised(segments, language, probability)
+        recognised.segments.sort(key=lambda s: s.start)
+        recognised.language = main_language(recognised.segments, options.language)
+        return recognised
+
+    def _decode(self, recognizer: Recognizer, windows: list[Window], options: TranscribeOptions,
+                recognised: _Recognised) -> list[_Redo]:
+        """One batch of windows; each member's text goes into `recognised`, and the members the
+        window's decoding left uncovered are returned."""
+        audio = [window.samples for window in windows]  # joined once, used for detection and decoding
+        # With "auto" every window gets its own language (a recording may switch); a fixed one
+        # costs nothing here.
+        languages = [recognizer.resolve_language(options, samples) for samples in audio]
+        if recognised.probability == 0.0:
+            recognised.probability = languages[0][1]
+        again: list[_Redo] = []
+        for language in dict.fromkeys(language for language, _ in languages):
+            group = [i for i, (window_language, _) in enumerate(languages) if window_language == language]
+            found = recognizer.recognize_windows([audio[i] for i in group], options, language)
+            for index, pieces in zip(group, found):
+                again += self._settle(recognizer, windows[index], pieces, language, recognised)
+        return again
+
+    def _decode_alone(self, recognizer: Recognizer, members: list[_Redo], options: TranscribeOptions,
+                      recognised: _Recognised) -> None:
+        """Members a packed window failed, each decoded on its own as faster-whisper's sequential
+        `transcribe` would: first at temperature 0 (batched together, which gives the same text),
+        then, where that fails too, sequentially with Whisper's temperature fallback. What still
+        gives no text is reported as dropped, with the first failure's reason."""
+        first_reason = {id(redo.member): redo.reason for redo in members}
+        alone = [Window(members=[Member(r.member.span, 0.0, r.member.samples)], length=len(r.member.samples))
+                 for r in members]
+        for batch in _batches(iter(alone), self.config.batch_size):
+            for redo in self._decode(recognizer, batch, options, recognised):
+                member = redo.member
+                found = recognizer.recognize(member.samples, options, redo.language)
+                start = member.span.start_ms / 1000
+                if found:
+                    recognised.segments.extend(_shifted(found, start, redo.language))
+                else:
+                    reason = first_reason.get(id(member), redo.reason)
+                    recognised.dropped.append(Dropped(start, member.span.end_ms / 1000, reason))
+
+    def _settle(self, recognizer: Recognizer, window: Window, pieces: list[Piece], language: str,
+                recognised: _Recognised) -> list[_Redo]:
+        """Each member's text from the window's decoding; returns the members left uncovered."""
+        if not recognizer.packs_windows:  # one segment per window: decoding it again gives the same
+            (member,) = window.members
+            found = [piece.segment for piece in pieces if not piece.rejected]
+            recognised.segments.extend(_shifted(found, member.span.start_ms / 1000, language))
+            if not found:
+                recognised.dropped.append(Dropped(member.span.start_ms / 1000, member.span.end_ms / 1000, NO_TEXT))
+            return []
+        attribution = attribute(window, pieces)
+        again = []
+        for index, member in enumerate(window.members):
+            if index in attribution.redo:
+                again.append(_Redo(member, language, attribution.redo[index]))
+            else:
+                recognised.segments.extend(_shifted(attribution.segments[index], member.span.start_ms / 1000, language))
+        return again
+
+
+@dataclass
+class _Redo:
+    member: Member
+    language: str
+    reason: str
 
 
 def _batches(windows: Iterator[Window], size: int) -> Iterator[list[Window]]:
@@ -178,18 +242,40 @@ def _batches(windows: Iterator[Window], size: int) -> Iterator[list[Window]]:
         yield batch
 
 
-def _to_recording_time(window: Window, segments: list[Segment]) -> list[Segment]:
+def _shifted(segments: list[Segment], offset: float, language: str) -> list[Segment]:
+    """Segments with times relative to a cut → times on the recording, tagged with their language."""
     for segment in segments:
-        segment.start, segment.end = window.to_original(segment.start), window.to_original(segment.end)
+        segment.start, segment.end = segment.start + offset, segment.end + offset
+        segment.language = language if language != AUTO else None
         for word in segment.words:
-            word.start, word.end = window.to_original(word.start), window.to_original(word.end)
+            word.start, word.end = word.start + offset, word.end + offset
     return segments
+
+
+def main_language(segments: list[Segment], fallback: str) -> str:
+    """The language of most of the speech (by segment time); from the text for backends that name none."""
+    seconds: dict[str, float] = {}
+    for segment in segments:
+        if segment.language:
+            seconds[segment.language] = seconds.get(segment.language, 0.0) + max(segment.end - segment.start, 0.01)
+    if seconds:
+        return max(seconds, key=lambda language: seconds[language])
+    if fallback == AUTO:
+        return language_from_text("".join(s.text for s in segments)) if segments else fallback
+    return fallback
+
+
+def languages_present(segments: list[Segment], main: str) -> list[str]:
+    """Every language of the transcript, the main one first."""
+    found = [main] + [s.language for s in segments if s.language]
+    return [language for language in dict.fromkeys(found) if language and language != AUTO]
 
 
 def _merge_channels(runs: list[_Recognised]) -> _Recognised:
     segments = sorted((s for run in runs for s in run.segments), key=lambda s: (s.start, s.channel or ""))
     best = max(runs, key=lambda run: run.probability)
-    return _Recognised(segments, best.language, best.probability)
+    dropped = sorted((d for run in runs for d in run.dropped), key=lambda d: d.start)
+    return _Recognised(segments, best.language, best.probability, dropped)
 
 
 def clamp_to_duration(segment: Segment, duration: float) -> None:
@@ -204,9 +290,11 @@ def clamp_to_duration(segment: Segment, duration: float) -> None:
         word.start, word.end = clamp(word.start), clamp(word.end)
 
 
-def finish_segments(segments: list[Segment], language: str, options: TranscribeOptions, cache_dir: Path) -> None:
-    """Apply the text rules to each segment in place: Chinese script, then ITN into itn_text."""
+def finish_segments(segments: list[Segment], options: TranscribeOptions, cache_dir: Path) -> None:
+    """Apply the text rules to each segment in place, in its own language: Chinese script, then ITN
+    into itn_text."""
     for segment in segments:
+        language = segment.language or ""
         if language in _CHINESE:
             segment.text = convert_chinese_script(segment.text, options.chinese_script)
             for word in segment.words:

@@ -23,9 +23,21 @@ class Segment:
     itn_text: str = ""
     channel: str | None = None  # "left"/"right" (or ch1, ch2, ...) when channels were split
     words: list[Word] = field(default_factory=list)
+    language: str | None = None  # the language it was decoded in (ISO code)
 
     def labelled(self, text: str) -> str:
         return f"[{self.channel}] {text}" if self.channel else text
+
+
+@dataclass
+class Dropped:
+    """Speech that VAD found but that gave no text, even decoded on its own, and why."""
+
+    start: float
+    end: float
+    # coverage.NO_TEXT, HALLUCINATION, SHARED_TEXT or PARTLY_COVERED: what failed in the packed
+    # window before the segment was decoded again on its own (and gave nothing).
+    reason: str
 
 
 @dataclass
@@ -40,6 +52,10 @@ class TranscriptResult:
     device: str
     options: dict[str, Any]
     processing_seconds: float = 0.0
+    # Every language present, the main one (`language`) first.
+    languages: list[str] = field(default_factory=list)
+    # Speech segments that gave no text (see Dropped).
+    dropped: list[Dropped] = field(default_factory=list)
 
     @property
     def real_time_factor(self) -> float:
@@ -55,8 +71,9 @@ class TranscriptResult:
         segments = [
             Segment(**{**s, "words": [Word(**w) for w in s.get("words", [])]}) for s in data["segments"]
         ]
-        fields = {k: v for k, v in data.items() if k in cls.__dataclass_fields__ and k != "segments"}
-        return cls(segments=segments, **fields)
+        fields = {k: v for k, v in data.items() if k in cls.__dataclass_fields__ and k not in ("segments", "dropped")}
+        dropped = [Dropped(**d) for d in data.get("dropped", [])]
+        return cls(segments=segments, dropped=dropped, **fields)
 
 
 def join_segments(segments: list[Segment], language: str | None, *, itn: bool = False) -> str:

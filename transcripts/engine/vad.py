@@ -32,8 +32,11 @@ _FRAME = SAMPLE_RATE * FRAME_MS // 1000
 
 @dataclass(frozen=True)
 class VadOptions:
-    # fsmn (FunASR FSMN-VAD, default) or silero.
-    model: str = "fsmn"
+    # silero (default) or fsmn (FunASR FSMN-VAD). FSMN misses speech once a recording has a noise
+    # floor, as every real one does: on the 12 s meeting clip it keeps 11.0 s of speech in
+    # digital silence, 8.1 s under white noise at -55 dBFS, 3.9 s at -50 and 0.7 s at -45 (no
+    # speech_noise_thres from 0.1 to 0.5 helps); Silero keeps 11.2 s at every level.
+    model: str = "silero"
     # Silero: speech probability at or above which a frame is speech. FSMN: its speech-to-noise
     # score threshold (speech_noise_thres).
     threshold: float = 0.5

@@ -26,7 +26,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-itn", action="store_true", help="keep spoken numbers (no inverse text normalisation)")
         parser.add_argument("--script", default="simplified", choices=CHINESE_SCRIPTS, help="Chinese output script")
         parser.add_argument("--vad", default=TranscribeOptions.vad, choices=VAD_MODELS,
-                            help="fsmn (default), silero, or none to feed the whole audio to the model")
+                            help="silero (default), fsmn, or none to feed the whole audio to the model")
         parser.add_argument("--word-timestamps", action="store_true")
         parser.add_argument("--beam-size", type=int, default=5)
         parser.add_argument("--split-channels", action="store_true", help="recognise each channel separately")

@@ -14,7 +14,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("input", help="audio or video file")
-        parser.add_argument("--vad", default=DEFAULTS.model, choices=VAD_MODELS, help="VAD model (default fsmn)")
+        parser.add_argument("--vad", default=DEFAULTS.model, choices=VAD_MODELS, help="VAD model (default silero)")
         parser.add_argument("--format", default="csv", choices=["csv", "json"])
         parser.add_argument("--threshold", type=float, default=DEFAULTS.threshold)
         parser.add_argument("--min-speech-ms", type=int, default=DEFAULTS.min_speech_ms)
