@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from transcripts.engine.audio import SAMPLE_RATE, decode_audio, wav_bytes
+from transcripts.engine.audio import wav_bytes
 
 REPO = Path(__file__).resolve().parent.parent
 SPEECH_DIR = Path(os.environ.get("ASR_TEST_SPEECH_DIR", REPO.parent / "shared" / "data" / "speech"))
@@ -27,22 +27,6 @@ def write_wav(path: Path, samples: np.ndarray) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(wav_bytes(samples))
     return path
-
-
-def joined_recording(names: list[str], *, gap_s: float, target_s: float, path: Path) -> tuple[Path, str]:
-    """The named clips joined with `gap_s` of silence, repeated up to `target_s`; returns (wav, reference text)."""
-    entries = {e["audio"]: e for e in manifest()}
-    pieces, texts, total = [], [], 0.0
-    gap = np.zeros(int(gap_s * SAMPLE_RATE), np.float32)
-    while total < target_s:
-        for name in names:
-            samples = decode_audio(SPEECH_DIR / name).samples
-            pieces += [samples, gap]
-            texts.append(entries[name]["text"] or "")
-            total += len(samples) / SAMPLE_RATE + gap_s
-            if total >= target_s:
-                break
-    return write_wav(path, np.concatenate(pieces)), "".join(texts)
 
 
 def median_seconds(run: Callable[[], object], repeats: int) -> float:

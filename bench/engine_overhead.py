@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import ctranslate2
 
-from bench.common import CACHE_DIR, SPEECH_DIR, WORK_DIR, interleaved, joined_recording, manifest
-from tests.speech import MANDARIN
+from bench.common import CACHE_DIR, SPEECH_DIR, WORK_DIR, interleaved, manifest, write_wav
+from tests.speech import MANDARIN, realistic_recording
 from transcripts.engine import Engine, EngineConfig, TranscribeOptions
+from transcripts.engine.audio import decode_audio
 
 
 def main(repeats: int = 3) -> list[dict]:
@@ -24,7 +25,10 @@ def main(repeats: int = 3) -> list[dict]:
     recognizer = engine.models.get(options.model)  # the same loaded model serves both sides
     # Mandarin only: with English mixed in, Whisper falls back to random sampling on the clips in
     # the other language and run times scatter by 2x between identical runs.
-    joined, _ = joined_recording(MANDARIN, gap_s=2.0, target_s=180, path=WORK_DIR / "mandarin-3min.wav")
+    texts = {e["audio"]: e["text"] for e in manifest()}
+    clips = {name: (decode_audio(SPEECH_DIR / name).samples, texts[name]) for name in MANDARIN}
+    recording = realistic_recording(clips, seed=3, noise_dbfs=-50, target_s=180)
+    joined = write_wav(WORK_DIR / "mandarin-3min-realistic.wav", recording.samples)
     inputs = [SPEECH_DIR / e["audio"] for e in manifest() if e["audio"] != "stereo_diarization.wav"] + [joined]
     rows = []
     print(f"\n== Engine overhead vs plain faster-whisper (whisper-base, cpu int8, beam 5, median of {repeats})")

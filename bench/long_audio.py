@@ -1,9 +1,17 @@
-"""Long recordings: our VAD + packed batched pipeline against plain faster-whisper, and memory.
+"""Long recordings built the way real ones sound: our engine against plain faster-whisper, and memory.
 
-1. Ten minutes of Mandarin built from the shared clips with gaps: wall time and character error
-   rate of (a) our engine, (b) faster-whisper's sequential `transcribe` (beam 5, no VAD), and
-   (c) its `BatchedInferencePipeline` (its own VAD, our batch size, beam 5), one run each, same model.
-2. Sixty minutes: our engine in a child process; its peak resident memory and real-time factor.
+1. Realistic constructions (issue 12): the shared Mandarin clips in random order with repeats,
+   random pauses of 0.8-2.5 s, under white noise at -60, -50 and -45 dBFS, and once with digital
+   silence, at several seeds. Per construction, in one run with one loaded model: CER and wall
+   time of (a) our engine, (b) the same clips cut from the recording and recognised one by one by
+   plain faster-whisper (0.5 s around each), (c) faster-whisper's sequential `transcribe` on the
+   whole recording and (d) its `BatchedInferencePipeline`. Then multilingual.mp3 (English, then
+   German), a real continuous recording: the languages each pipeline gives its parts.
+2. Sixty minutes of a realistic construction: our engine in a child process; its peak resident
+   memory and real-time factor.
+
+ASR_BENCH_SEEDS (default "1,2") and ASR_BENCH_MINUTES (default 3) change the constructions;
+ASR_BENCH_PART=realistic or 60 runs one part.
 """
 from __future__ import annotations
 
@@ -15,49 +23,91 @@ import time
 
 from faster_whisper import BatchedInferencePipeline
 
-from bench.common import CACHE_DIR, REPO, SPEECH_DIR, WORK_DIR, joined_recording
-from tests.speech import MANDARIN, character_error_rate
+from bench.common import CACHE_DIR, REPO, SPEECH_DIR, WORK_DIR, manifest, write_wav
+from tests.speech import MANDARIN, character_error_rate, clips_one_by_one, realistic_recording
 from transcripts.engine import Engine, EngineConfig, TranscribeOptions
+from transcripts.engine.audio import decode_audio, wav_bytes
 from transcripts.engine.text import convert_chinese_script
 
+NOISE_FLOORS = [-60, -50, -45, None]  # dBFS of white noise; None: digital silence between clips
 
 
-def _cer(reference: str, text: str) -> float:
-    return character_error_rate([reference], [convert_chinese_script(text, "simplified")])
+def _simplified(text: str) -> str:
+    return convert_chinese_script(text, "simplified")
 
 
-def ten_minutes() -> None:
-    path, reference = joined_recording(MANDARIN, gap_s=3.0, target_s=600, path=WORK_DIR / "mandarin-10min.wav")
+def _mandarin() -> dict:
+    texts = {e["audio"]: e["text"] for e in manifest()}
+    return {name: (decode_audio(SPEECH_DIR / name).samples, texts[name]) for name in MANDARIN}
+
+
+def _timed(run):
+    started = time.perf_counter()
+    value = run()
+    return value, time.perf_counter() - started
+
+
+def realistic(seeds: list[int], minutes: float) -> None:
     engine = Engine(EngineConfig(cache_dir=CACHE_DIR, device="cpu"))
     options = TranscribeOptions(language="zh")
-    recognizer = engine.models.get(options.model)
+    model = engine.models.get(options.model).model
+    batched = BatchedInferencePipeline(model)
+    clips = _mandarin()
     engine.transcribe(SPEECH_DIR / MANDARIN[0], options)  # load the models before timing
-    rows = []
+    print(f"\n== Realistic recordings ({minutes:g} min each; whisper-base, cpu int8, beam 5, language zh; "
+          "speed = plain transcribe's time / this pipeline's)")
+    print(f"{'construction':<22} {'pipeline':<34} {'wall s':>7} {'speed':>6} {'CER':>6}")
+    summary = []
+    for noise in NOISE_FLOORS:
+        for seed in seeds:
+            recording = realistic_recording(clips, seed=seed, noise_dbfs=noise, target_s=minutes * 60)
+            data = wav_bytes(recording.samples)
+            ours, ours_s = _timed(lambda: engine.transcribe(data, options))
+            alone, alone_s = _timed(lambda: clips_one_by_one(model, recording, "zh"))
+            plain, plain_s = _timed(lambda: "".join(s.text for s in model.transcribe(recording.samples, language="zh", beam_size=5)[0]))
+            fast, fast_s = _timed(lambda: "".join(s.text for s in batched.transcribe(
+                recording.samples, language="zh", beam_size=5, batch_size=engine.config.batch_size)[0]))
+            rows = [
+                ("asrplatform", ours_s, character_error_rate([recording.reference], [ours.text])),
+                ("clips one by one (plain, 0.5 s pads)", alone_s,
+                 character_error_rate(recording.references, [_simplified(t) for t in alone])),
+                ("faster-whisper transcribe", plain_s, character_error_rate([recording.reference], [_simplified(plain)])),
+                ("faster-whisper BatchedInference", fast_s, character_error_rate([recording.reference], [_simplified(fast)])),
+            ]
+            name = f"{'digital silence' if noise is None else f'{noise} dBFS'}, seed {seed}"
+            for pipeline, seconds, cer in rows:
+                print(f"{name:<22} {pipeline:<34} {seconds:7.1f} {plain_s / seconds:5.2f}x {cer:6.3f}")
+                name = ""
+            print(f"{'':<22} dropped segments reported: {len(ours.dropped)}")
+            summary.append((noise, rows[0][2] - rows[1][2], plain_s / ours_s))
+    print(f"\njoined CER minus one-by-one CER (target <= 0.02): "
+          + ", ".join(f"{'digital' if n is None else n}: {d:+.3f}" for n, d, _ in summary))
+    print(f"speed vs plain transcribe (target >= 2.5x): " + ", ".join(f"{s:.2f}x" for _, _, s in summary))
+    multilingual(engine, model, batched)
 
-    started = time.perf_counter()
-    ours = engine.transcribe(path, options)
-    rows.append(("asrplatform (FSMN VAD, packed, batched)", time.perf_counter() - started, _cer(reference, ours.text)))
 
-    started = time.perf_counter()
-    segments, _ = recognizer.model.transcribe(str(path), language="zh", beam_size=5)
-    text = "".join(s.text for s in segments)
-    plain = time.perf_counter() - started
-    rows.append(("faster-whisper transcribe (sequential)", plain, _cer(reference, text)))
+def multilingual(engine: Engine, model, batched) -> None:
+    path = SPEECH_DIR / "multilingual.mp3"
+    ours, ours_s = _timed(lambda: engine.transcribe(path, TranscribeOptions()))
+    plain, plain_s = _timed(lambda: list(model.transcribe(str(path), beam_size=5)[0]))
+    fast, fast_s = _timed(lambda: list(batched.transcribe(str(path), beam_size=5, batch_size=engine.config.batch_size)[0]))
 
-    started = time.perf_counter()
-    segments, _ = BatchedInferencePipeline(recognizer.model).transcribe(str(path), language="zh", beam_size=5,
-                                                                       batch_size=engine.config.batch_size)
-    text = "".join(s.text for s in segments)
-    rows.append(("faster-whisper BatchedInferencePipeline", time.perf_counter() - started, _cer(reference, text)))
+    def runs(languages: list[str]) -> str:
+        return " → ".join(dict.fromkeys(languages)) if languages else "-"
 
-    print(f"\n== Ten minutes of Mandarin ({ours.duration:.0f} s, whisper-base, cpu int8, beam 5, one run each)")
-    print(f"{'pipeline':<42} {'wall s':>8} {'vs plain':>9} {'CER':>7}")
-    for name, seconds, cer in rows:
-        print(f"{name:<42} {seconds:8.1f} {plain / seconds:8.2f}x {cer:7.3f}")
+    print("\n== multilingual.mp3 (English, then German), language auto")
+    print(f"{'asrplatform':<34} {ours_s:6.1f} s  languages by segment: {runs([s.language for s in ours.segments])}; "
+          f"German half starts: {next((s.text[:40] for s in ours.segments if s.language == 'de'), '-')!r}")
+    info_language = model.transcribe(str(path), beam_size=5)[1].language
+    print(f"{'faster-whisper transcribe':<34} {plain_s:6.1f} s  one language for all: {info_language}; "
+          f"second half starts: {next((s.text[:40] for s in plain if s.start > 30), '-')!r}")
+    print(f"{'faster-whisper BatchedInference':<34} {fast_s:6.1f} s  "
+          f"second half starts: {next((s.text[:40] for s in fast if s.start > 30), '-')!r}")
 
 
 def sixty_minutes() -> None:
-    path, _ = joined_recording(MANDARIN + ["jfk.flac"], gap_s=2.0, target_s=3600, path=WORK_DIR / "mixed-60min.wav")
+    recording = realistic_recording(_mandarin(), seed=60, noise_dbfs=-50, target_s=3600)
+    path = write_wav(WORK_DIR / "realistic-60min.wav", recording.samples)
     # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent across fork and exec.
     code = (
         "import json, re, sys, time\n"
@@ -72,7 +122,7 @@ def sixty_minutes() -> None:
         f"result = engine.transcribe({str(path)!r}, TranscribeOptions(language='zh'))\n"
         "peak = hwm()\n"
         "print(json.dumps({'loaded_kb': loaded, 'peak_kb': peak, 'duration': result.duration,"
-        " 'seconds': result.processing_seconds, 'segments': len(result.segments)}))\n"
+        " 'seconds': result.processing_seconds, 'segments': len(result.segments), 'dropped': len(result.dropped)}))\n"
     )
     run = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
                          env={**os.environ, "PYTHONPATH": str(REPO)})
@@ -80,17 +130,18 @@ def sixty_minutes() -> None:
         print(run.stderr[-2000:])
         return
     data = json.loads(run.stdout.strip().splitlines()[-1])
-    print(f"\n== Sixty minutes ({data['duration'] / 60:.1f} min, whisper-base, cpu int8)")
+    print(f"\n== Sixty minutes, realistic (-50 dBFS floor; {data['duration'] / 60:.1f} min, whisper-base, cpu int8)")
     print(f"peak RSS {data['peak_kb'] / 1024:.0f} MB (after loading the models and one short clip: "
-          f"{data['loaded_kb'] / 1024:.0f} MB; "
-          f"target < 1536 MB), real-time factor {data['seconds'] / data['duration']:.3f}, "
-          f"{data['segments']} segments")
+          f"{data['loaded_kb'] / 1024:.0f} MB; target < 1536 MB), real-time factor "
+          f"{data['seconds'] / data['duration']:.3f}, {data['segments']} segments, {data['dropped']} dropped")
 
 
 def main() -> None:
-    if os.environ.get("ASR_BENCH_PART") != "60":
-        ten_minutes()
-    if os.environ.get("ASR_BENCH_PART") != "10":
+    part = os.environ.get("ASR_BENCH_PART")
+    if part in (None, "realistic"):
+        seeds = [int(s) for s in os.environ.get("ASR_BENCH_SEEDS", "1,2").split(",")]
+        realistic(seeds, float(os.environ.get("ASR_BENCH_MINUTES", "3")))
+    if part in (None, "60"):
         sixty_minutes()
 
 

@@ -21,7 +21,7 @@ def main(repeats: int = 3) -> dict:
     size = engine.config.batch_size
 
     def texts(found: list[list]) -> list[str]:
-        return ["".join(segment.text for segment in segments) for segments in found]
+        return ["".join(piece.segment.text for piece in pieces) for pieces in found]
 
     def file_by_file() -> list[str]:
         return texts([recognizer.recognize_windows([clip], options, "zh")[0] for clip in clips])
