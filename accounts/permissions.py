@@ -17,6 +17,21 @@ def teams_of(user) -> QuerySet[Team]:
     return Team.objects.filter(memberships__user=user)
 
 
+def teams_with_role(user, at_least: int) -> QuerySet[Team]:
+    """The teams where `user` holds at least the given role."""
+    if not user.is_authenticated:
+        return Team.objects.none()
+    # One filter() call: role and user conditions apply to the same membership row.
+    return Team.objects.filter(memberships__user=user, memberships__role__gte=at_least).distinct()
+
+
+def users_in(teams: QuerySet[Team]) -> QuerySet:
+    """The people who belong to any of these teams."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(memberships__team__in=teams).distinct()
+
+
 def membership_for(user, team_id: int, *, at_least: int = Membership.Role.VIEWER) -> Membership:
     """The user's membership of `team_id` with at least the given role; 404 otherwise.
 

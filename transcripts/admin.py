@@ -2,7 +2,8 @@ from django.contrib import admin, messages
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 
-from accounts.admin import TeamScopedAdmin
+from accounts.admin import TEAM_FILTER, TeamScopedAdmin
+from accounts.models import Membership
 from transcripts import services
 from transcripts.models import HotwordLibrary, Job, Transcript
 
@@ -19,16 +20,17 @@ def _export(fmt: str):
     return action
 
 
-@admin.action(description="Purge stored audio (keep the text)")
+@admin.action(description="Purge stored audio (keep the text)", permissions=["change"])
 def purge_audio(modeladmin, request, queryset):
-    count = services.transcripts_purge_audio(rows=list(queryset))
+    count = services.transcripts_purge_audio(rows=list(modeladmin.writable(request, queryset)))
     modeladmin.message_user(request, f"Purged the audio of {count} transcript(s).", messages.SUCCESS)
 
 
-@admin.action(description="Delete those of the selected older than N days…")
+@admin.action(description="Delete those of the selected older than N days…", permissions=["delete"])
 def delete_older_than(modeladmin, request, queryset):
     """Asks for N first (an intermediate page), then deletes the selected rows older than N days
     with their audio. "Select all" in the changelist makes this a clean-up of every row in reach."""
+    queryset = modeladmin.writable(request, queryset)
     days = request.POST.get("days", "")
     if "apply" in request.POST and days.isdigit():
         count = services.transcripts_delete_older_than(days=int(days), rows=queryset)
@@ -45,7 +47,7 @@ def delete_older_than(modeladmin, request, queryset):
 @admin.register(Transcript)
 class TranscriptAdmin(TeamScopedAdmin):
     list_display = ["id", "source_name", "team", "status", "language", "duration", "created_at"]
-    list_filter = ["status", "language", "team", "created_at"]
+    list_filter = ["status", "language", TEAM_FILTER, "created_at"]
     search_fields = ["source_name", "text", "itn_text"]
     readonly_fields = ["audio_key", "segments", "options"]
     date_hierarchy = "created_at"
@@ -56,11 +58,12 @@ class TranscriptAdmin(TeamScopedAdmin):
 @admin.register(Job)
 class JobAdmin(TeamScopedAdmin):
     list_display = ["id", "team", "status", "created_at", "finished_at"]
-    list_filter = ["status", "team"]
+    list_filter = ["status", TEAM_FILTER]
 
 
 @admin.register(HotwordLibrary)
 class HotwordLibraryAdmin(TeamScopedAdmin):
+    write_role = Membership.Role.ADMIN
     list_display = ["name", "team", "updated_at"]
-    list_filter = ["team"]
+    list_filter = [TEAM_FILTER]
     search_fields = ["name", "terms"]

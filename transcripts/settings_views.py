@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from accounts.current import require_membership, team_context
 from accounts.models import Membership
+from accounts.permissions import teams_with_role
 from transcripts import services
 from transcripts.forms import TeamDefaultsForm
 from transcripts.models import HotwordLibrary
@@ -22,7 +23,9 @@ def _system_action(request: HttpRequest) -> None:
         count = get_engine().models.unload_all()
         messages.success(request, _("Unloaded %(count)d model(s) from this web process.") % {"count": count})
     elif action == "purge_audio":
-        count = services.transcripts_purge_finished_audio()
+        # Site-wide for superusers; other staff purge only the teams they administer.
+        teams = None if request.user.is_superuser else teams_with_role(request.user, Membership.Role.ADMIN)
+        count = services.transcripts_purge_finished_audio(teams=teams)
         messages.success(request, _("Deleted the stored audio of %(count)d finished transcript(s); their text stays.")
                          % {"count": count})
 
