@@ -6,7 +6,7 @@ import re
 import pytest
 
 from transcripts.engine.errors import InvalidOptionError
-from transcripts.engine.formats import RENDERERS, render
+from transcripts.engine.formats import RENDERERS, render, render_csv, render_tsv, spreadsheet_safe
 from transcripts.engine.result import Segment, TranscriptResult, Word
 
 
@@ -91,3 +91,16 @@ def test_every_format_renders_an_empty_result():
 def test_unknown_format_is_a_user_error(result):
     with pytest.raises(InvalidOptionError, match="choose one of"):
         render(result, "docx")
+
+
+@pytest.mark.parametrize("cell", ["=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"])
+def test_csv_and_tsv_cells_a_spreadsheet_would_run_are_quoted(cell):
+    import csv
+    import io
+
+    result = TranscriptResult(cell, cell, "en", 1.0, 2.0, [Segment(0.0, 1.0, cell, itn_text=cell)], "m", "cpu", {})
+    for text, delimiter in ((render_csv(result).lstrip("\ufeff"), ","), (render_tsv(result), "\t")):
+        row = list(csv.reader(io.StringIO(text), delimiter=delimiter))[1]
+        assert row[3] == row[4] and not row[3].startswith(("=", "+", "-", "@", "\t", "\r"))
+        assert row[3].lstrip("'") == cell.strip()
+    assert spreadsheet_safe("换一首歌") == "换一首歌" and spreadsheet_safe(1.5) == 1.5

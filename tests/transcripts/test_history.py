@@ -56,3 +56,15 @@ def test_delete_asks_first_then_deletes_only_own_rows(client, teams, history_row
     client.post("/history/delete/", {"id": ids, "confirm": "yes"})
     assert set(Transcript.objects.values_list("source_name", flat=True)) == {"speech.flac", "secret.wav"}
     assert "meeting.wav" not in client.get("/history/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_file_name_excel_would_run_is_exported_as_text(client, teams):
+    from transcripts.models import Transcript
+
+    Transcript.objects.create(team=teams["a"], source_name='=HYPERLINK("http://evil","x").wav', options={},
+                              status="done", text="-1+2")
+    client.force_login(teams["bob"])
+    body = client.get("/history/export.csv").content.decode("utf-8").lstrip("\ufeff")
+    (row,) = csv.DictReader(io.StringIO(body))
+    assert row["source_name"] == '\'=HYPERLINK("http://evil","x").wav' and row["text"] == "'-1+2"
