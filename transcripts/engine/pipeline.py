@@ -46,11 +46,14 @@ class EngineConfig:
     # per window (about 90 MB each with whisper-base), so a batch of 8 peaked at 1.66 GB, 4 at
     # 1.22 GB and 2 at 1.00 GB on ten minutes of Mandarin, in 37, 41 and 47 s.
     batch_size: int = 4
-    # Speech is packed into windows of at most this long (and never over max_segment_ms).
-    # Measured on 3 min of Mandarin, two gap layouts (whisper-base, CPU; clips one by one 0.202):
-    # one segment per window CER 0.202 in 22-26 s; 15 s windows 0.200-0.204 in 12 s; 30 s windows
-    # 0.228-0.240 in 9 s, with whole sentences dropped.
-    window_ms: int = 15000
+    # Speech is packed into windows of at most this long (and never over max_segment_ms). The
+    # encoder always reads 30 s, so fuller windows cost fewer passes (0.65 s each on this 2-core
+    # CPU). Long windows used to drop whole sentences; with segments a window failed decoded
+    # again (coverage.py) they no longer do. Measured on 3-minute realistic recordings
+    # (whisper-base): 15 s windows CER 0.245 / 0.430 / 0.649 / 0.276 in 21 / 25 / 57 / 21 s
+    # (-60, -50, -45 dBFS noise floor, digital silence); 28 s windows 0.236 / 0.400 / 0.616 /
+    # 0.283 in 18 / 18 / 41 / 9 s. 28 s leaves Whisper's last timestamps room inside 30 s.
+    window_ms: int = 28000
 
 
 @dataclass
@@ -166,7 +169,8 @@ class Engine:
         max_ms = min(self.config.window_ms, options.max_segment_ms) if recognizer.packs_windows else 0
         for batch in _batches(pack(clips, max_ms=max_ms), self.config.batch_size):
             again = self._decode(recognizer, batch, options, recognised)
-            self._decode_alone(recognizer, again, options, recognised)
+            self._decode_alone(recognizer, self._decode_repacked(recognizer, again, max_ms, options, recognised),
+                               options, recognised)
             report(batch[-1].end_ms / 1000, duration, "recognition")
         recognised.segments.sort(key=lambda s: s.start)
         recognised.language = main_language(recognised.segments, options.language)
@@ -190,13 +194,28 @@ class Engine:
                 again += self._settle(recognizer, windows[index], pieces, language, recognised)
         return again
 
+    def _decode_repacked(self, recognizer: Recognizer, members: list[_Redo], max_ms: int,
+                         options: TranscribeOptions, recognised: _Recognised) -> list[_Redo]:
+        """Members a window failed, packed again into fewer windows: mostly they were cut off by a
+        decoder that stopped early, and decode in full once they lead a window (the seek
+        continuation the batched decoder lacks). One encoder pass per window instead of per
+        member; what fails again goes on to be decoded alone."""
+        windows = list(pack(((r.member.span, r.member.samples) for r in members), max_ms=max_ms))
+        if len(windows) == len(members):  # nothing to gain: each would be alone anyway
+            return members
+        first_reason = {r.member.span: r.reason for r in members}
+        again = []
+        for batch in _batches(iter(windows), self.config.batch_size):
+            again += self._decode(recognizer, batch, options, recognised)
+        return [_Redo(r.member, r.language, first_reason.get(r.member.span, r.reason)) for r in again]
+
     def _decode_alone(self, recognizer: Recognizer, members: list[_Redo], options: TranscribeOptions,
                       recognised: _Recognised) -> None:
         """Members a packed window failed, each decoded on its own as faster-whisper's sequential
         `transcribe` would: first at temperature 0 (batched together, which gives the same text),
         then, where that fails too, sequentially with Whisper's temperature fallback. What still
         gives no text is reported as dropped, with the first failure's reason."""
-        first_reason = {id(redo.member): redo.reason for redo in members}
+        first_reason = {redo.member.span: redo.reason for redo in members}
         alone = [Window(members=[Member(r.member.span, 0.0, r.member.samples)], length=len(r.member.samples))
                  for r in members]
         for batch in _batches(iter(alone), self.config.batch_size):
@@ -207,7 +226,7 @@ class Engine:
                 if found:
                     recognised.segments.extend(_shifted(found, start, redo.language))
                 else:
-                    reason = first_reason.get(id(member), redo.reason)
+                    reason = first_reason.get(member.span, redo.reason)
                     recognised.dropped.append(Dropped(start, member.span.end_ms / 1000, reason))
 
     def _settle(self, recognizer: Recognizer, window: Window, pieces: list[Piece], language: str,
