@@ -53,11 +53,13 @@ def test_bad_defaults_are_shown_in_place(client, teams):
 
 @pytest.mark.django_db
 def test_site_staff_see_the_system_panel_and_purge_finished_audio(client, teams, clips):
-    done = services.transcript_create(team=teams["b"], user=teams["carol"], data=clips["IT0011W0001.wav"].path.read_bytes(),
+    done = services.transcript_create(team=teams["a"], user=teams["bob"], data=clips["IT0011W0001.wav"].path.read_bytes(),
                                       filename="a.wav", options=TranscribeOptions(), enqueue=False)
+    theirs = services.transcript_create(team=teams["b"], user=teams["carol"], data=clips["IT0011W0001.wav"].path.read_bytes(),
+                                        filename="c.wav", options=TranscribeOptions(), enqueue=False)
     waiting = services.transcript_create(team=teams["a"], user=teams["bob"], data=clips["IT0011W0001.wav"].path.read_bytes(),
                                          filename="b.wav", options=TranscribeOptions(), enqueue=False)
-    Transcript.objects.filter(id=done.id).update(status=Status.DONE)
+    Transcript.objects.filter(id__in=[done.id, theirs.id]).update(status=Status.DONE)
     teams["alice"].is_staff = True
     teams["alice"].save()
     client.force_login(teams["alice"])
@@ -66,6 +68,7 @@ def test_site_staff_see_the_system_panel_and_purge_finished_audio(client, teams,
     client.post("/settings/", {"system": "purge_audio"})
     assert Transcript.objects.get(id=done.id).audio_purged and not services.audio_path(done).exists()
     assert services.audio_path(waiting).exists()  # queued audio is never purged
+    assert services.audio_path(theirs).exists()  # nor another team's: alice administers only Alpha
     client.post("/settings/", {"system": "unload"})
     client.force_login(teams["bob"])
     client.post("/settings/", {"system": "purge_audio"})  # not staff: ignored

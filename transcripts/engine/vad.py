@@ -114,7 +114,8 @@ def _silero_session():
 
 
 class SileroDetector:
-    """Silero VAD v6 run window by window with its LSTM state carried across chunks."""
+    """Silero VAD v6 run window by window with its LSTM state carried across chunks; the speech
+    state is followed frame by frame, so a live stream knows where open speech began."""
 
     def __init__(self, options: VadOptions) -> None:
         self.options = options
@@ -123,9 +124,12 @@ class SileroDetector:
         self.c = np.zeros((1, 1, 128), np.float32)
         self.context = np.zeros(_SILERO_CONTEXT, np.float32)
         self.leftover = np.zeros(0, np.float32)
-        self.probabilities: list[np.ndarray] = []
+        self.state = Hysteresis(frame_ms=_SILERO_WINDOW * 1000 // SAMPLE_RATE, threshold=options.threshold,
+                                min_silence_ms=options.min_silence_ms)
+        self.final = False
 
     def feed(self, chunk: np.ndarray, final: bool) -> None:
+        self.final = final
         buffer = np.concatenate([self.leftover, chunk])
         if final and len(buffer) % _SILERO_WINDOW:
             buffer = np.pad(buffer, (0, _SILERO_WINDOW - len(buffer) % _SILERO_WINDOW))
@@ -138,43 +142,62 @@ class SileroDetector:
         self.context = windows[-1, -_SILERO_CONTEXT:].copy()
         batch = np.concatenate([contexts, windows], axis=1).astype(np.float32)
         output, self.h, self.c = self.session.run(None, {"input": batch, "h": self.h, "c": self.c})
-        self.probabilities.append(np.asarray(output, np.float32).reshape(-1))
+        self.state.push(np.asarray(output, np.float32).reshape(-1))
+
+    @property
+    def open_start(self) -> int | None:
+        """Where speech that has not ended yet began (ms), for a live stream; None at the end."""
+        return None if self.final else self.state.start
 
     def spans(self) -> list[Span]:
-        probabilities = np.concatenate(self.probabilities) if self.probabilities else np.zeros(0, np.float32)
-        return probabilities_to_spans(
-            probabilities, frame_ms=_SILERO_WINDOW * 1000 // SAMPLE_RATE,
-            threshold=self.options.threshold, min_silence_ms=self.options.min_silence_ms,
-        )
+        """Closed spans; once the last chunk was fed, speech still open ends with the audio."""
+        return self.state.closed_at_end() if self.final else list(self.state.spans)
+
+
+class Hysteresis:
+    """Speech spans from per-frame speech probabilities, fed in pieces (as Silero's own utils).
+
+    A span starts at the first frame >= threshold and ends where the probability stays below
+    threshold - 0.15 for at least min_silence_ms.
+    """
+
+    def __init__(self, *, frame_ms: int, threshold: float, min_silence_ms: int) -> None:
+        self.frame_ms, self.threshold, self.min_silence_ms = frame_ms, threshold, min_silence_ms
+        self.low = max(threshold - 0.15, 0.01)
+        self.spans: list[Span] = []
+        self.start: int | None = None
+        self.silence_from: int | None = None
+        self.frames = 0
+
+    def push(self, probabilities: np.ndarray) -> None:
+        for probability in probabilities:
+            now = self.frames * self.frame_ms
+            self.frames += 1
+            if probability >= self.threshold:
+                self.silence_from = None
+                if self.start is None:
+                    self.start = now
+            elif self.start is not None and probability < self.low:
+                if self.silence_from is None:
+                    self.silence_from = now
+                if now - self.silence_from >= self.min_silence_ms:
+                    self.spans.append(Span(self.start, self.silence_from))
+                    self.start = self.silence_from = None
+
+    def closed_at_end(self) -> list[Span]:
+        if self.start is None:
+            return list(self.spans)
+        end = self.silence_from if self.silence_from is not None else self.frames * self.frame_ms
+        return self.spans + [Span(self.start, end)]
 
 
 def probabilities_to_spans(
     probabilities: np.ndarray, *, frame_ms: int, threshold: float, min_silence_ms: int
 ) -> list[Span]:
-    """Speech spans from per-frame speech probabilities, with hysteresis (as Silero's own utils).
-
-    A span starts at the first frame >= threshold and ends where the probability stays below
-    threshold - 0.15 for at least min_silence_ms.
-    """
-    low = max(threshold - 0.15, 0.01)
-    spans: list[Span] = []
-    start: int | None = None
-    silence_from: int | None = None
-    for index, probability in enumerate(probabilities):
-        now = index * frame_ms
-        if probability >= threshold:
-            silence_from = None
-            if start is None:
-                start = now
-        elif start is not None and probability < low:
-            if silence_from is None:
-                silence_from = now
-            if now - silence_from >= min_silence_ms:
-                spans.append(Span(start, silence_from))
-                start = silence_from = None
-    if start is not None:
-        spans.append(Span(start, silence_from if silence_from is not None else len(probabilities) * frame_ms))
-    return spans
+    """Speech spans from a whole recording's per-frame speech probabilities (see Hysteresis)."""
+    state = Hysteresis(frame_ms=frame_ms, threshold=threshold, min_silence_ms=min_silence_ms)
+    state.push(probabilities)
+    return state.closed_at_end()
 
 
 # --- FSMN -------------------------------------------------------------------------------------
