@@ -4,16 +4,16 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest
 
 from accounts.models import Membership
+from accounts.permissions import NoAccess, resolve_membership
 
 SESSION_KEY = "team_id"
 
 
 def current_membership(request: HttpRequest) -> Membership | None:
-    if not request.user.is_authenticated:
+    try:
+        return resolve_membership(request.user, remembered=request.session.get(SESSION_KEY))
+    except NoAccess:
         return None
-    memberships = Membership.objects.select_related("team").filter(user=request.user)
-    chosen = memberships.filter(team_id=request.session.get(SESSION_KEY)).first()
-    return chosen or memberships.order_by("team__name").first()
 
 
 def team_context(request: HttpRequest) -> dict:
@@ -25,7 +25,7 @@ def team_context(request: HttpRequest) -> dict:
 
 def require_membership(request: HttpRequest, *, at_least: int = Membership.Role.VIEWER) -> Membership:
     """The current membership with at least the given role; 404 otherwise (pages' one gate)."""
-    membership = current_membership(request)
-    if membership is None or membership.role < at_least:
-        raise Http404("No such page, or you are not in a team yet: ask a team admin to add you.")
-    return membership
+    try:
+        return resolve_membership(request.user, remembered=request.session.get(SESSION_KEY), at_least=at_least)
+    except NoAccess as e:
+        raise Http404("No such page, or you are not in a team yet: ask a team admin to add you.") from e

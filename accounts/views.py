@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.current import SESSION_KEY, require_membership, team_context
@@ -12,10 +13,14 @@ from accounts.services import MembershipError, membership_add, membership_remove
 @login_required
 @require_POST
 def switch_team(request: HttpRequest) -> HttpResponse:
-    team_id = request.POST.get("team_id", "")
-    membership = membership_for(request.user, int(team_id) if team_id.isdigit() else -1)
+    membership = membership_for(request.user, request.POST.get("team_id"))
     request.session[SESSION_KEY] = membership.team_id
-    return redirect(request.POST.get("next") or "recognize")
+    wanted = request.POST.get("next", "")
+    # Only back into this site: a crafted form must not bounce the user to another one.
+    if wanted and url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return redirect(wanted)
+    return redirect("recognize")
 
 
 @login_required

@@ -6,7 +6,7 @@ against membership.
 """
 from __future__ import annotations
 
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 from channels.db import database_sync_to_async
 from channels.middleware import BaseMiddleware
@@ -14,6 +14,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from accounts.current import SESSION_KEY
 from accounts.models import Membership
+from accounts.permissions import NoAccess, resolve_membership
 
 
 def _token_from(scope) -> str | None:
@@ -46,30 +47,50 @@ class TokenAuthMiddleware(BaseMiddleware):
 
 
 def scope_membership(scope, *, at_least: int = Membership.Role.VIEWER) -> Membership | None:
-    """The membership a WebSocket works in (sync: call through database_sync_to_async)."""
-    user = scope.get("user")
-    if user is None or not user.is_authenticated:
-        return None
-    memberships = Membership.objects.select_related("team").filter(user=user, role__gte=at_least)
+    """The membership a WebSocket works in, or None (sync: call through database_sync_to_async).
+    An explicit ?team= the user is not in gives nothing, never another team."""
     query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
-    wanted = (query.get("team") or [None])[0] or (scope.get("session") or {}).get(SESSION_KEY)
-    if wanted is not None and str(wanted).isdigit():
-        chosen = memberships.filter(team_id=int(wanted)).first()
-        if chosen or (query.get("team") or [None])[0]:
-            return chosen  # an explicit team the user is not in gives nothing, not another team
-    return memberships.order_by("team__name").first()
+    try:
+        return resolve_membership(scope.get("user"), wanted=(query.get("team") or [None])[0],
+                                  remembered=(scope.get("session") or {}).get(SESSION_KEY), at_least=at_least)
+    except NoAccess:
+        return None
+
+
+def origin_allowed(origin: str, host: str, secure: bool) -> bool:
+    """Whether a browser page at `origin` may open a socket to this site, reached as `host`: the
+    same scheme, host and port (as CSRF compares them), or an origin in CSRF_TRUSTED_ORIGINS; and
+    the host one of ALLOWED_HOSTS."""
+    from django.conf import settings
+    from django.http.request import split_domain_port, validate_host
+
+    parts = urlsplit(origin)
+    if not parts.scheme or not parts.netloc:
+        return False
+    domain, _port = split_domain_port(host)
+    if not domain or not validate_host(domain, settings.ALLOWED_HOSTS):
+        return False
+    if origin.rstrip("/") in settings.CSRF_TRUSTED_ORIGINS:
+        return True
+    return parts.scheme == ("https" if secure else "http") and parts.netloc.lower() == host.lower()
 
 
 class BrowserOriginValidator:
-    """Browsers always send Origin on a WebSocket: theirs must be one of ours (no cross-site
-    socket riding on the session cookie). Other clients send none and authenticate by token."""
+    """Browsers always send Origin on a WebSocket: theirs must be this site's own (no cross-site
+    socket riding on the session cookie, not even from another port or plain HTTP of the same
+    host). Other clients send none and authenticate by token."""
 
     def __init__(self, application) -> None:
-        from channels.security.websocket import AllowedHostsOriginValidator
-
         self.application = application
-        self.checked = AllowedHostsOriginValidator(application)
 
     async def __call__(self, scope, receive, send):
-        has_origin = any(name == b"origin" for name, _ in scope.get("headers", []))
-        return await (self.checked if has_origin else self.application)(scope, receive, send)
+        from channels.security.websocket import WebsocketDenier
+        from django.conf import settings
+
+        headers = dict(scope.get("headers", []))
+        origin = headers.get(b"origin")
+        if origin is not None:
+            secure = scope.get("scheme") == "wss" or settings.ASR_HTTPS
+            if not origin_allowed(origin.decode("latin-1"), headers.get(b"host", b"").decode("latin-1"), secure):
+                return await WebsocketDenier()(scope, receive, send)
+        return await self.application(scope, receive, send)
