@@ -4,8 +4,10 @@ from __future__ import annotations
 import secrets
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 
+from accounts.access_events import access_changed
 from accounts.models import Membership, Team
 
 
@@ -20,6 +22,10 @@ def first_admin_ensure(*, username: str, password: str | None) -> tuple[object, 
     existing = User.objects.filter(is_superuser=True).order_by("id").first()
     if existing is not None:
         return existing, None
+    if password:
+        # The rules the password page applies (length, common, numeric, like the username);
+        # raises django.core.exceptions.ValidationError with their messages.
+        validate_password(password, User(username=username))
     generated = None if password else secrets.token_urlsafe(12)
     user = User.objects.create_superuser(username=username, password=password or generated)
     team, _ = Team.objects.get_or_create(slug="default", defaults={"name": "Default team"})
@@ -56,9 +62,16 @@ def _locked_membership(team: Team, membership_id: int, *, stays_admin: bool) -> 
     return membership
 
 
+def _tell_sockets(membership: Membership) -> None:
+    user_id, team_id = membership.user_id, membership.team_id
+    transaction.on_commit(lambda: access_changed(user_id, team_id))
+
+
 @transaction.atomic
 def membership_remove(*, team: Team, membership_id: int) -> None:
-    _locked_membership(team, membership_id, stays_admin=False).delete()
+    membership = _locked_membership(team, membership_id, stays_admin=False)
+    membership.delete()
+    _tell_sockets(membership)  # their open sockets of this team close
 
 
 @transaction.atomic
@@ -66,4 +79,5 @@ def membership_role_change(*, team: Team, membership_id: int, role: int) -> Memb
     membership = _locked_membership(team, membership_id, stays_admin=role == Membership.Role.ADMIN)
     membership.role = role
     membership.save(update_fields=["role"])
+    _tell_sockets(membership)  # a live session closes if its user is now a viewer
     return membership

@@ -5,6 +5,7 @@ Multi-machine: DATABASE_URL (Postgres) and REDIS_URL (broker and channel layer).
 """
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -13,7 +14,10 @@ from asrplatform.env import envbool, envint, envlist, envsecret, envstr, persist
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(envstr("ASR_DATA_DIR", str(BASE_DIR / "data"))).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+# The data directory holds the database (API tokens, sessions), the audio and the secret key:
+# its owner only (asrplatform/private_files.py does the same for the SQLite files).
+DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+DATA_DIR.chmod(0o700)
 
 SECRET_KEY = envsecret("ASR_SECRET_KEY") or persistent_secret_key(DATA_DIR)
 DEBUG = envbool("ASR_DEBUG", False)
@@ -35,6 +39,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_q",
+    "axes",
+    "csp",
     "accounts",
     "transcripts",
     "api",
@@ -50,7 +56,27 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Password guessing (pages and /admin/login/): after ASR_LOGIN_FAILURES wrong passwords for one
+# account, or from one address, that account or address is locked out for ASR_LOGIN_COOLOFF_MIN
+# minutes; the lockout ends by itself. django-axes keeps the count in the database every process
+# shares. API tokens are not passwords and keep DRF's throttle.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("ASR_LOGIN_FAILURES", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("ASR_LOGIN_COOLOFF_MIN", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each counted on its own
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+# Behind a reverse proxy (ASR_HTTPS=1), the client address is the proxy's X-Forwarded-For.
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if envbool("ASR_HTTPS", False) else ["REMOTE_ADDR"]
 
 ROOT_URLCONF = "asrplatform.urls"
 WSGI_APPLICATION = "asrplatform.wsgi.application"
@@ -209,6 +235,41 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # the page scripts read it for fetch() posts
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+# ASR_HTTPS=1: the platform is reached over HTTPS, usually through a reverse proxy that sets
+# X-Forwarded-Proto. Cookies then travel over HTTPS only, plain HTTP is redirected (except
+# /healthz, for load balancers), and browsers are told to use HTTPS for a year (HSTS).
+ASR_HTTPS = envbool("ASR_HTTPS", False)
+if ASR_HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = envint("ASR_HSTS_SECONDS", 365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("ASR_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = envbool("ASR_HSTS_PRELOAD", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+
+# Content-Security-Policy: the pages load scripts, styles, media and sockets from this site only
+# (no CDN, no inline script). The API docs pages (Swagger UI, Redoc) add inline styles and blob
+# workers for themselves (api/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "media-src": ["'self'", "blob:"],
+        "connect-src": ["'self'"],
+        "worker-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # The recognition engine.
 ASR_MODEL = envstr("ASR_MODEL", "whisper-base")

@@ -1,4 +1,5 @@
-from django.core.management.base import BaseCommand
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
 
 from asrplatform.env import envsecret, envstr
 from accounts.services import first_admin_ensure
@@ -9,7 +10,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         username = envstr("ASR_ADMIN_USERNAME", "admin")
-        user, generated = first_admin_ensure(username=username, password=envsecret("ASR_ADMIN_PASSWORD") or None)
+        try:
+            user, generated = first_admin_ensure(username=username, password=envsecret("ASR_ADMIN_PASSWORD") or None)
+        except ValidationError as e:
+            raise CommandError(
+                "ASR_ADMIN_PASSWORD is too weak: " + " ".join(e.messages)
+                + " Choose a longer, uncommon one, or leave it unset for a generated one-time password."
+            ) from e
         if generated:
             self.stdout.write(
                 f"Created administrator '{username}' with the one-time password: {generated}\n"
