@@ -143,9 +143,11 @@ class SystemSerializer(serializers.Serializer):
     devices_present = serializers.DictField(child=serializers.IntegerField())
     default_model = serializers.CharField()
     loaded_models = serializers.ListField(child=serializers.CharField())
-    models = serializers.ListField(child=serializers.DictField())
+    models = serializers.ListField(child=serializers.DictField(),
+                                   help_text="name, kind, languages, size, ready, detail; path for site staff only.")
     queue = serializers.DictField(child=serializers.IntegerField(),
-                                  help_text="Transcripts queued and running, all teams together.")
+                                  help_text="Transcripts queued and running: the caller's team "
+                                            "(every team together for site staff).")
     workers = serializers.ListField(child=serializers.DictField(), required=False,
                                     help_text="django-q2 clusters that reported in (site staff only).")
     storage = serializers.DictField(required=False, help_text="Sizes under the data directory (site staff only).")

@@ -7,7 +7,10 @@ from rest_framework.permissions import IsAdminUser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.scope import request_membership
 from api.serializers import SystemSerializer
+from transcripts.job_status import UNFINISHED
+from transcripts.models import Transcript
 from transcripts.recognition import get_engine
 from transcripts.system_status import system_status
 
@@ -15,11 +18,17 @@ from transcripts.system_status import system_status
 class SystemView(APIView):
     @extend_schema(responses=SystemSerializer)
     def get(self, request):
-        """Version, device, models and queue; workers and storage for site staff only."""
+        """Version, device, models and queue. Site staff also get workers, storage, model paths and
+        the queue of every team; everyone else their own team's queue, and no paths."""
         status = system_status()
         if not request.user.is_staff:
             status.pop("workers")
             status.pop("storage")
+            for model in status["models"]:
+                model.pop("path")
+            teams = [request_membership(request).team] if request.user.memberships.exists() else []
+            status["queue"] = {state: Transcript.objects.filter(team__in=teams, status=state).count()
+                               for state in UNFINISHED}
         return Response(status)
 
 

@@ -1,9 +1,14 @@
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from csp.decorators import csp_update
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from api import hotwords, jobs, system, teams, transcripts, vad
 from api.openai import views as openai_views
+
+# Swagger UI and Redoc style themselves inline and Redoc parses in a blob worker; their scripts
+# still come from our own static files (the split view serves Swagger's setup as a script).
+_docs_csp = csp_update({"style-src": ["'unsafe-inline'"], "worker-src": ["blob:"]})
 
 router = DefaultRouter()
 router.register("transcripts", transcripts.TranscriptViewSet, basename="api-transcript")
@@ -19,8 +24,8 @@ api_urlpatterns = [
     path("system/", system.SystemView.as_view(), name="api-system"),
     path("system/clear-cache/", system.ClearCacheView.as_view(), name="api-clear-cache"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("docs/", _docs_csp(SpectacularSwaggerSplitView.as_view(url_name="api-schema")), name="api-docs"),
+    path("redoc/", _docs_csp(SpectacularRedocView.as_view(url_name="api-schema")), name="api-redoc"),
 ]
 
 openai_urlpatterns = [

@@ -285,3 +285,14 @@ def test_drf_create_token_makes_a_token_the_api_accepts(teams, capsys):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert [t["name"] for t in client.get("/api/teams/").json()] == ["Alpha"]
+
+
+@pytest.mark.django_db
+def test_system_info_hides_paths_and_other_teams_queues_from_non_staff(client_of, teams):
+    from transcripts.models import Transcript
+
+    Transcript.objects.create(team=teams["b"], source_name="beta.wav", options={}, status="queued")
+    mine = client_of("bob").get("/api/system/").json()
+    assert mine["queue"]["queued"] == 0  # Beta's queued file is not his business
+    assert all("path" not in model for model in mine["models"])
+    assert client_of("carol").get("/api/system/").json()["queue"]["queued"] == 1
