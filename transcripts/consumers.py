@@ -14,6 +14,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer, AsyncWebsocke
 from django.conf import settings
 
 from accounts.models import Membership
+from accounts.access_events import member_group
 from accounts.permissions import teams_of
 from accounts.ws_auth import scope_membership
 from transcripts import events
@@ -39,12 +40,21 @@ class JobProgressConsumer(AsyncJsonWebsocketConsumer):
             return
         self.group = events.job_group(self.job.id)
         await self.channel_layer.group_add(self.group, self.channel_name)
+        self.access_group = member_group(self.scope["user"].id, self.job.team_id)
+        await self.channel_layer.group_add(self.access_group, self.channel_name)
         await self.accept()
         await self.job_changed({})
 
     async def disconnect(self, code: int) -> None:
-        if getattr(self, "group", None):
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+        for group in (getattr(self, "group", None), getattr(self, "access_group", None)):
+            if group:
+                await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def access_changed(self, event: dict) -> None:
+        """The user's membership changed: close unless they may still see this job."""
+        if await self._job() is None:
+            await self.send_json({"type": "error", "message": "You no longer have access to this team."})
+            await self.close(code=CLOSE_NOT_ALLOWED)
 
     async def receive_json(self, content, **kwargs) -> None:
         await self.send_json({"type": "error", "message": "This socket only sends progress; it reads nothing."})
@@ -79,11 +89,26 @@ class StreamConsumer(AsyncWebsocketConsumer):
         self.cutter = UtteranceCutter()
         self.queue: asyncio.Queue = asyncio.Queue()
         self.pump: asyncio.Task | None = None
+        self.access_group = member_group(self.scope["user"].id, self.membership.team_id)
+        await self.channel_layer.group_add(self.access_group, self.channel_name)
         await self.accept()
 
     async def disconnect(self, code: int) -> None:
+        if getattr(self, "access_group", None):
+            await self.channel_layer.group_discard(self.access_group, self.channel_name)
         if getattr(self, "pump", None):
             self.pump.cancel()
+
+    async def access_changed(self, event: dict) -> None:
+        """The user's membership changed: a session they may no longer run stops, unsaved."""
+        still = await database_sync_to_async(Membership.objects.filter(
+            user_id=self.scope["user"].id, team_id=self.membership.team_id, role__gte=Membership.Role.MEMBER).exists)()
+        if not still:
+            self.ended = True
+            if self.pump:
+                self.pump.cancel()
+            await self.error("You no longer have the member role in this team; the session was stopped.")
+            await self.close(code=CLOSE_NOT_ALLOWED)
         if getattr(self, "recording", None) and not self.saved:
             await asyncio.to_thread(self.recording.discard)  # a session cut short leaves no file behind
 

@@ -191,3 +191,65 @@ def test_stream_needs_a_member_by_session_or_a_valid_token(teams):
         return results
 
     assert async_to_sync(scenario)() == [False, False, False, True, False]
+
+
+@pytest.mark.parametrize("origin,host,secure,allowed", [
+    ("http://127.0.0.1:8000", "127.0.0.1:8000", False, True),
+    ("http://localhost:8000", "localhost:8000", False, True),
+    ("http://127.0.0.1:9999", "127.0.0.1:8000", False, False),  # another port of the same host
+    ("https://127.0.0.1:8000", "127.0.0.1:8000", False, False),  # another scheme
+    ("http://127.0.0.1:8000", "127.0.0.1:8000", True, False),  # plain HTTP page, HTTPS site
+    ("http://evil.example", "evil.example", False, False),  # a host we do not serve
+    ("http://127.0.0.1.evil.example:8000", "127.0.0.1:8000", False, False),
+    ("null", "127.0.0.1:8000", False, False),
+])
+def test_the_websocket_origin_must_match_scheme_host_and_port(origin, host, secure, allowed):
+    from accounts.ws_auth import origin_allowed
+
+    assert origin_allowed(origin, host, secure) is allowed
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_socket_from_another_port_of_our_host_is_refused(teams):
+    headers = [(b"host", b"127.0.0.1:8000")]
+
+    async def scenario():
+        results = []
+        for origin in (b"http://127.0.0.1:8000", b"http://127.0.0.1:9999"):
+            talk = communicator("/ws/stream/", teams["bob"], headers=headers + [(b"origin", origin)])
+            connected, _ = await talk.connect()
+            results.append(connected)
+            await talk.disconnect()
+        return results
+
+    assert async_to_sync(scenario)() == [True, False]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_removing_a_member_ends_their_open_sockets(teams):
+    from accounts.models import Membership
+    from accounts.services import membership_remove, membership_role_change
+
+    job = Job.objects.create(team=teams["a"], created_by=teams["alice"])
+    bob = Membership.objects.get(user=teams["bob"], team=teams["a"])
+
+    async def scenario():
+        stream = communicator("/ws/stream/", teams["bob"])
+        progress = communicator(f"/ws/jobs/{job.id}/", teams["bob"])
+        assert (await stream.connect())[0] and (await progress.connect())[0]
+        await stream.send_to(text_data="{}")
+        await progress.receive_from(timeout=10)  # the job's first snapshot
+        # A role lowered to viewer stops the live session (viewers cannot recognise) ...
+        await sync_to_async(membership_role_change)(team=teams["a"], membership_id=bob.id,
+                                                    role=Membership.Role.VIEWER)
+        stopped = json.loads(await stream.receive_from(timeout=10))
+        assert stopped["type"] == "error" and "member role" in stopped["message"]
+        assert (await stream.receive_output(timeout=10))["type"] == "websocket.close"
+        # ... while a viewer may still follow the job, until removed from the team
+        assert await progress.receive_nothing(timeout=0.5)
+        await sync_to_async(membership_remove)(team=teams["a"], membership_id=bob.id)
+        gone = json.loads(await progress.receive_from(timeout=10))
+        assert gone["type"] == "error" and "no longer" in gone["message"]
+        assert (await progress.receive_output(timeout=10))["type"] == "websocket.close"
+
+    async_to_sync(scenario)()
