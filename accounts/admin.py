@@ -6,6 +6,7 @@ write memberships and hotword libraries, viewers read. Foreign-key choices and l
 offer only those teams (and their people). Superusers see and change everything; only they
 manage users, groups and teams themselves.
 """
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
@@ -13,6 +14,7 @@ from django.contrib.auth.models import Group
 
 from accounts.models import Membership, Team
 from accounts.permissions import teams_with_role, users_in
+from accounts.services import is_last_admin, tell_sockets
 
 User = get_user_model()
 
@@ -84,12 +86,47 @@ class TeamAdmin(TeamScopedAdmin):
         return request.user.is_superuser  # a new team has no members: nobody else could see it
 
 
+class MembershipForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["user", "team", "role"]
+
+    def clean_role(self):
+        role = self.cleaned_data["role"]
+        if self.instance.pk and role != Membership.Role.ADMIN and is_last_admin(self.instance):
+            raise forms.ValidationError("A team needs at least one admin: make someone else admin first.")
+        return role
+
+
 @admin.register(Membership)
 class MembershipAdmin(TeamScopedAdmin):
+    """The team page's rules: a team keeps an admin, and a change closes the member's sockets."""
+
+    form = MembershipForm
     write_role = Membership.Role.ADMIN
     list_display = ["user", "team", "role", "created_at"]
     list_filter = ["role", TEAM_FILTER]
     search_fields = ["user__username", "team__name"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["user", "team"] if obj else []  # a membership changes role; moving it is remove + add
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and not (obj and is_last_admin(obj))
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if change:
+            tell_sockets(obj)
+
+    def delete_model(self, request, obj) -> None:
+        super().delete_model(request, obj)
+        tell_sockets(obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for membership in queryset:
+            if not is_last_admin(membership):
+                self.delete_model(request, membership)
 
 
 class SuperuserOnly:

@@ -56,22 +56,27 @@ def _locked_membership(team: Team, membership_id: int, *, stays_admin: bool) -> 
     membership = Membership.objects.select_for_update().filter(team=team, id=membership_id).first()
     if membership is None:
         raise MemberNotFoundError("No such member.")
-    if membership.role == Membership.Role.ADMIN and not stays_admin:
-        if Membership.objects.filter(team=team, role=Membership.Role.ADMIN).count() == 1:
-            raise MembershipError("A team needs at least one admin: make someone else admin first.")
+    if not stays_admin and is_last_admin(membership):
+        raise MembershipError("A team needs at least one admin: make someone else admin first.")
     return membership
 
 
-def _tell_sockets(membership: Membership) -> None:
+def tell_sockets(membership: Membership) -> None:
+    """After the change commits, the member's open sockets of that team check their access again."""
     user_id, team_id = membership.user_id, membership.team_id
     transaction.on_commit(lambda: access_changed(user_id, team_id))
+
+
+def is_last_admin(membership: Membership) -> bool:
+    return membership.role == Membership.Role.ADMIN and not Membership.objects.filter(
+        team_id=membership.team_id, role=Membership.Role.ADMIN).exclude(pk=membership.pk).exists()
 
 
 @transaction.atomic
 def membership_remove(*, team: Team, membership_id: int) -> None:
     membership = _locked_membership(team, membership_id, stays_admin=False)
     membership.delete()
-    _tell_sockets(membership)  # their open sockets of this team close
+    tell_sockets(membership)  # their open sockets of this team close
 
 
 @transaction.atomic
@@ -79,5 +84,5 @@ def membership_role_change(*, team: Team, membership_id: int, role: int) -> Memb
     membership = _locked_membership(team, membership_id, stays_admin=role == Membership.Role.ADMIN)
     membership.role = role
     membership.save(update_fields=["role"])
-    _tell_sockets(membership)  # a live session closes if its user is now a viewer
+    tell_sockets(membership)  # a live session closes if its user is now a viewer
     return membership

@@ -81,13 +81,11 @@ def test_a_library_cannot_be_created_in_another_team(client, attackers):
 def test_a_member_cannot_promote_their_own_membership(client, attackers):
     client.force_login(attackers["erin"])
     own = Membership.objects.get(user=attackers["erin"], team=attackers["b"])
-    client.post(f"/admin/accounts/membership/{own.id}/change/",
-                {"user": attackers["erin"].id, "team": attackers["b"].id, "role": Membership.Role.ADMIN})
+    client.post(f"/admin/accounts/membership/{own.id}/change/", {"role": Membership.Role.ADMIN})
     own.refresh_from_db()
     assert own.role == Membership.Role.MEMBER
     client.force_login(attackers["dave"])  # Beta's admin may change it, as on the team page
-    client.post(f"/admin/accounts/membership/{own.id}/change/",
-                {"user": attackers["erin"].id, "team": attackers["b"].id, "role": Membership.Role.ADMIN})
+    client.post(f"/admin/accounts/membership/{own.id}/change/", {"role": Membership.Role.ADMIN})
     own.refresh_from_db()
     assert own.role == Membership.Role.ADMIN
 
@@ -131,3 +129,23 @@ def test_the_settings_pages_purge_reaches_only_teams_the_user_administers(client
     alpha, beta = Transcript.objects.get(id=attackers["alpha_t"].id), Transcript.objects.get(id=attackers["beta_t"].id)
     assert beta.audio_purged and not alpha.audio_purged
     assert services.audio_path(alpha).exists()
+
+
+@pytest.mark.django_db
+def test_the_admin_keeps_a_team_with_an_admin_as_the_team_page_does(client, attackers):
+    Membership.objects.filter(user=attackers["carol"], team=attackers["b"]).delete()
+    client.force_login(attackers["dave"])
+    own = Membership.objects.get(user=attackers["dave"], team=attackers["b"])  # now Beta's only admin
+    url = f"/admin/accounts/membership/{own.id}/change/"
+    refused = client.post(url, {"role": Membership.Role.MEMBER})
+    assert "errorlist" in refused.content.decode()
+    assert client.get(f"/admin/accounts/membership/{own.id}/delete/").status_code == 403
+    client.post("/admin/accounts/membership/", {"action": "delete_selected", "_selected_action": [own.id], "post": "yes"})
+    own.refresh_from_db()
+    assert own.role == Membership.Role.ADMIN
+    # With a second admin, the first may step down
+    erin = Membership.objects.get(user=attackers["erin"], team=attackers["b"])
+    client.post(f"/admin/accounts/membership/{erin.id}/change/", {"role": Membership.Role.ADMIN})
+    client.post(url, {"role": Membership.Role.MEMBER})
+    own.refresh_from_db()
+    assert own.role == Membership.Role.MEMBER
