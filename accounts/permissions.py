@@ -13,10 +13,9 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, Team
+from asrplatform.params import database_id
 
 VIEWERS_CANNOT_RECOGNISE = _("Viewers cannot start recognitions; ask a team admin for the member role.")
-# Team ids are 64-bit database keys: anything else is not a team id, however it is written.
-_MAX_ID = 2**63 - 1
 
 
 class NoAccess(Exception):
@@ -32,10 +31,10 @@ def team_id_from(value: object) -> int | None:
     """A team id as sent (a string of digits or an int); None when absent; NoAccess("invalid")."""
     if value is None or value == "":
         return None
-    text = str(value)
-    if not text.isdigit() or int(text) > _MAX_ID:
-        raise NoAccess("invalid", f"The team must be a team id (a number), got {text[:40]!r}.")
-    return int(text)
+    team_id = database_id(value)
+    if team_id is None:
+        raise NoAccess("invalid", f"The team must be a team id (a number), got {str(value)[:40]!r}.")
+    return team_id
 
 
 def resolve_membership(user, *, wanted: object = None, remembered: object = None,

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from accounts.access_events import access_changed
 from accounts.models import Membership, Team
+from asrplatform.params import database_id
 
 
 @transaction.atomic
@@ -53,7 +54,9 @@ def membership_add(*, team: Team, username: str, role: int) -> Membership:
 
 def _locked_membership(team: Team, membership_id: int, *, stays_admin: bool) -> Membership:
     """The team's membership, locked for the change; refused if it would leave the team with no admin."""
-    membership = Membership.objects.select_for_update().filter(team=team, id=membership_id).first()
+    membership_id = database_id(membership_id)
+    membership = Membership.objects.select_for_update().filter(team=team, id=membership_id).first() \
+        if membership_id is not None else None
     if membership is None:
         raise MemberNotFoundError("No such member.")
     if not stays_admin and is_last_admin(membership):

@@ -8,6 +8,7 @@ from accounts.current import SESSION_KEY, require_membership, team_context
 from accounts.models import Membership
 from accounts.permissions import membership_for
 from accounts.services import MembershipError, membership_add, membership_remove
+from asrplatform.params import database_id
 
 
 @login_required
@@ -30,10 +31,10 @@ def members(request: HttpRequest) -> HttpResponse:
     error = None
     if request.method == "POST":
         try:
-            if request.POST.get("remove", "").isdigit():
-                membership_remove(team=membership.team, membership_id=int(request.POST["remove"]))
+            if request.POST.get("remove"):
+                membership_remove(team=membership.team, membership_id=request.POST["remove"])
             else:
-                role = int(request.POST.get("role", Membership.Role.MEMBER))
+                role = database_id(request.POST.get("role", Membership.Role.MEMBER))
                 if role not in Membership.Role.values:
                     raise MembershipError("Choose a role: viewer, member or admin.")
                 membership_add(team=membership.team, username=request.POST.get("username", ""), role=role)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from asrplatform.params import MAX_ID
 from transcripts.engine import EngineError
 from transcripts.engine.options import CHINESE_SCRIPTS, VAD_MODELS
 from transcripts.engine.text import parse_hotwords
@@ -19,7 +20,7 @@ class RecognitionOptionsSerializer(serializers.Serializer):
     model = serializers.CharField(required=False, help_text="A model name from GET /v1/models.")
     hotwords = serializers.CharField(required=False, allow_blank=True,
                                      help_text="Ad-hoc terms: one per line, or separated by commas.")
-    libraries = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False,
+    libraries = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False,
                                       help_text="Ids of the team's hotword libraries to use.")
     itn = serializers.BooleanField(required=False, allow_null=True, default=None,
                                    help_text="Inverse text normalisation (二零二五年 → 2025年).")

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from django.http import HttpResponse
-from django.utils.dateparse import parse_date
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -14,6 +13,7 @@ from rest_framework.response import Response
 from api.base import TeamScopedMixin
 from api.errors import EngineRequestError
 from api.serializers import TranscriptCreateSerializer, TranscriptDetailSerializer, TranscriptSerializer
+from asrplatform.params import BadParameter, optional_date, optional_id
 from transcripts import services
 from transcripts.engine import EngineError
 from transcripts.engine.formats import CONTENT_TYPES, render
@@ -29,15 +29,13 @@ SEARCH_PARAMETERS = [
 ]
 
 
-def _date(params, name: str):
-    value = params.get(name, "")
+def _search_filters(params) -> dict:
     try:
-        parsed = parse_date(value) if value else None
-    except ValueError:
-        parsed = None
-    if value and parsed is None:
-        raise ValidationError({name: f"Dates are YYYY-MM-DD, got {value!r}."})
-    return parsed
+        return {"owner_id": optional_id("owner", params.get("owner")),
+                "date_from": optional_date("from", params.get("from")),
+                "date_to": optional_date("to", params.get("to"))}
+    except BadParameter as e:
+        raise ValidationError({e.name: e.message}) from e
 
 
 @extend_schema_view(list=extend_schema(parameters=SEARCH_PARAMETERS))
@@ -52,12 +50,8 @@ class TranscriptViewSet(TeamScopedMixin, mixins.ListModelMixin, mixins.RetrieveM
         if self.action != "list" or self.team is None:
             return transcripts_of(team=self.team)
         params = self.request.query_params
-        owner = params.get("owner", "")
-        return transcripts_search(
-            team=self.team, query=params.get("q", ""), language=params.get("language", ""),
-            status=params.get("status", ""), owner_id=int(owner) if owner.isdigit() else None,
-            date_from=_date(params, "from"), date_to=_date(params, "to"),
-        )
+        return transcripts_search(team=self.team, query=params.get("q", ""), language=params.get("language", ""),
+                                  status=params.get("status", ""), **_search_filters(params))
 
     @extend_schema(request=TranscriptCreateSerializer, responses={202: TranscriptDetailSerializer},
                    description="Store the upload and queue its recognition; poll the transcript or follow its job.")

@@ -1,13 +1,13 @@
 """Pages: thin views over services and selectors, everything scoped to the current team."""
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.dateparse import parse_date
 
 from accounts.current import require_membership, team_context
 from accounts.models import Membership
 from accounts.permissions import VIEWERS_CANNOT_RECOGNISE
+from asrplatform.params import BadParameter, database_id, optional_date, optional_id
 from transcripts import services
 from transcripts.engine import EngineError
 from transcripts.engine.formats import CONTENT_TYPES, render as render_result
@@ -72,19 +72,26 @@ def transcript_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse
 
 
 def _searched(request: HttpRequest, membership: Membership):
+    """The history search; BadParameter for an owner or date that is not one."""
     params = request.GET
-    owner = params.get("owner", "")
     return transcripts_search(
         team=membership.team, query=params.get("q", ""), language=params.get("language", ""),
-        status=params.get("status", ""), owner_id=int(owner) if owner.isdigit() else None,
-        date_from=parse_date(params.get("from", "")), date_to=parse_date(params.get("to", "")),
+        status=params.get("status", ""), owner_id=optional_id("owner", params.get("owner")),
+        date_from=optional_date("from", params.get("from")), date_to=optional_date("to", params.get("to")),
     )
+
+
+def _ids(values: list[str]) -> list[int]:
+    return [i for i in map(database_id, values) if i is not None]
 
 
 @login_required
 def history(request: HttpRequest) -> HttpResponse:
     membership = require_membership(request)
-    rows = _searched(request, membership)
+    try:
+        rows = _searched(request, membership)
+    except BadParameter as e:
+        return HttpResponseBadRequest(e.message)
     page = Paginator(rows, 25).get_page(request.GET.get("page"))
     return render(request, "transcripts/history.html",
                   {"page": page, "query": request.GET.get("q", ""), **team_context(request)})
@@ -96,8 +103,11 @@ def history_export(request: HttpRequest, fmt: str) -> HttpResponse:
     membership = require_membership(request)
     if fmt not in ("csv", "json"):
         raise Http404("Unknown format.")
-    rows = _searched(request, membership)
-    picked = [int(i) for i in request.GET.getlist("id") if i.isdigit()]
+    try:
+        rows = _searched(request, membership)
+    except BadParameter as e:
+        return HttpResponseBadRequest(e.message)
+    picked = _ids(request.GET.getlist("id"))
     if picked:
         rows = rows.filter(id__in=picked)
     response = HttpResponse(services.transcripts_export(rows, fmt), content_type=CONTENT_TYPES[fmt])
@@ -109,7 +119,7 @@ def history_export(request: HttpRequest, fmt: str) -> HttpResponse:
 def history_delete(request: HttpRequest) -> HttpResponse:
     """GET asks for confirmation; POST deletes. Members and admins only."""
     membership = require_membership(request, at_least=Membership.Role.MEMBER)
-    ids = [int(i) for i in (request.POST.getlist("id") or request.GET.getlist("id")) if i.isdigit()]
+    ids = _ids(request.POST.getlist("id") or request.GET.getlist("id"))
     rows = transcripts_of(team=membership.team).filter(id__in=ids)
     if request.method == "POST" and request.POST.get("confirm") == "yes":
         services.transcripts_delete(team=membership.team, ids=ids)

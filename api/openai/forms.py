@@ -4,6 +4,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from api.openai.responses import RESPONSE_FORMATS
+from asrplatform.params import MAX_ID
 from transcripts.engine.errors import UnknownModelError
 from transcripts.engine.options import CHINESE_SCRIPTS
 from transcripts.request_options import requestable_models, requested_model
@@ -25,7 +26,7 @@ class TranscriptionForm(serializers.Serializer):
         child=serializers.ChoiceField(choices=["word", "segment"]), required=False, default=list)
     # Our extras
     hotwords = serializers.CharField(required=False, allow_blank=True, default="")
-    hotword_library_ids = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False,
+    hotword_library_ids = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False,
                                                 default=list)
     itn = serializers.BooleanField(required=False, allow_null=True, default=None)
     chinese_script = serializers.ChoiceField(choices=CHINESE_SCRIPTS, required=False)

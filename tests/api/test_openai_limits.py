@@ -50,3 +50,19 @@ def test_requests_over_the_rate_get_429_with_retry_after(teams, settings):
     third = async_to_sync(AsyncClient().post)("/v1/audio/transcriptions", {"model": "whisper-base"}, headers=bearer)
     assert third.status_code == 429 and int(third["Retry-After"]) >= 1
     assert third.json()["error"]["type"] == "rate_limit_error"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ids_past_64_bits_are_an_openai_400(teams, clips):
+    token = Token.objects.create(user=teams["bob"])
+    huge = str(2**64)
+    with clips["IT0011W0001.wav"].path.open("rb") as audio:
+        response = async_to_sync(AsyncClient().post)(
+            "/v1/audio/transcriptions", {"file": audio, "model": "whisper-1", "hotword_library_ids": huge},
+            headers={"Authorization": f"Bearer {token.key}"})
+    assert response.status_code == 400 and "hotword_library_ids" in response.json()["error"]["message"]
+    with clips["IT0011W0001.wav"].path.open("rb") as audio:
+        response = async_to_sync(AsyncClient().post)(
+            "/v1/audio/transcriptions?team=" + huge, {"file": audio, "model": "whisper-1"},
+            headers={"Authorization": f"Bearer {token.key}"})
+    assert response.status_code == 400 and response.json()["error"]["type"] == "invalid_request_error"

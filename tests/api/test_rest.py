@@ -296,3 +296,31 @@ def test_system_info_hides_paths_and_other_teams_queues_from_non_staff(client_of
     assert mine["queue"]["queued"] == 0  # Beta's queued file is not his business
     assert all("path" not in model for model in mine["models"])
     assert client_of("carol").get("/api/system/").json()["queue"]["queued"] == 1
+
+
+@pytest.mark.django_db
+def test_ids_and_dates_no_database_can_hold_are_clear_400s_not_500s(client_of, teams, clips):
+    huge = str(2**64)
+    bob, alice = client_of("bob"), client_of("alice")
+    team = teams["a"].id
+    assert bob.get("/api/transcripts/", {"owner": huge}).status_code == 400
+    assert "owner" in bob.get("/api/transcripts/", {"owner": huge}).json()
+    impossible = bob.get("/api/transcripts/", {"from": "2025-13-45"})
+    assert impossible.status_code == 400 and "YYYY-MM-DD" in str(impossible.json()["from"])
+    assert bob.get("/api/transcripts/", HTTP_X_TEAM=huge).status_code == 400
+    assert alice.get(f"/api/teams/{huge}/members/").status_code == 404
+    assert alice.delete(f"/api/teams/{team}/members/{huge}/").status_code == 404
+    refused = bob.post("/api/transcripts/", {"file": upload(clips["IT0011W0001.wav"]), "libraries": [huge]})
+    assert refused.status_code == 400 and "libraries" in refused.json()
+
+
+@pytest.mark.django_db
+def test_pages_answer_bad_ids_dates_and_roles_with_a_400(client, teams):
+    huge = str(2**64)
+    client.force_login(teams["alice"])
+    for params in ({"owner": huge}, {"from": "2025-13-45"}, {"to": "tomorrow"}):
+        response = client.get("/history/", params)
+        assert response.status_code == 400 and b"Traceback" not in response.content, params
+    assert client.get("/history/export.csv", {"id": huge}).status_code == 200  # no such id: nothing exported
+    assert client.post("/team/members/", {"username": "carol", "role": "abc"}).status_code == 400
+    assert client.post("/team/members/", {"remove": huge}).status_code == 400
