@@ -73,3 +73,5 @@ def test_loops_are_found_and_collapsed_but_a_phrase_said_twice_is_kept():
     kept = without_loops(segments)
     assert [s.text for s in kept] == ["好", "她的肩膀", "换一首歌", "换一首歌"]
     assert (kept[1].start, kept[1].end) == (1.0, 5.0)
+    two_loops = [Segment(start=float(i), end=i + 1.0, text=t) for i, t in enumerate("AAABBB")]
+    assert [(s.text, s.start, s.end) for s in without_loops(two_loops)] == [("A", 0.0, 3.0), ("B", 3.0, 6.0)]

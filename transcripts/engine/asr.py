@@ -169,7 +169,7 @@ def without_loops(segments: list[Segment]) -> list[Segment]:
     looped = in_loops([s.text for s in segments])
     kept: list[Segment] = []
     for index, segment in enumerate(segments):
-        if index in looped and index - 1 in looped and kept:
+        if index in looped and index - 1 in looped and segment.text == segments[index - 1].text:
             kept[-1].end = segment.end
         else:
             kept.append(segment)
