@@ -17,7 +17,10 @@ DATA_DIR = Path(envstr("ASR_DATA_DIR", str(BASE_DIR / "data"))).resolve()
 # The data directory holds the database (API tokens, sessions), the audio and the secret key:
 # its owner only (asrplatform/private_files.py does the same for the SQLite files).
 DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
-DATA_DIR.chmod(0o700)
+try:
+    DATA_DIR.chmod(0o700)
+except PermissionError:  # a shared directory another account owns (NFS): its owner sets the mode
+    pass
 
 SECRET_KEY = envsecret("ASR_SECRET_KEY") or persistent_secret_key(DATA_DIR)
 DEBUG = envbool("ASR_DEBUG", False)
