@@ -14,5 +14,8 @@ def make_sqlite_private(sender, connection, **kwargs) -> None:
         return
     path = Path(name)
     for file in (path, Path(f"{name}-wal"), Path(f"{name}-shm")):
-        if file.exists() and file.stat().st_mode & 0o077:
-            os.chmod(file, 0o600)
+        try:
+            if file.exists() and file.stat().st_mode & 0o077:
+                os.chmod(file, 0o600)
+        except PermissionError:  # another account's file: its owner sets the mode
+            pass
