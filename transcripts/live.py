@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import Team
+from asrplatform.params import MAX_ID
 from transcripts.engine import TranscribeOptions
 from transcripts.engine.errors import InvalidOptionError
 from transcripts.engine.audio import SAMPLE_RATE
@@ -32,8 +33,14 @@ def live_options(*, team: Team, data: object) -> tuple[TranscribeOptions, bool]:
     hotwords, libraries = data.get("hotwords", []), data.get("libraries", [])
     if not isinstance(hotwords, list) or not all(isinstance(h, str) for h in hotwords):
         raise InvalidOptionError('"hotwords" must be a list of strings.')
-    if not isinstance(libraries, list) or not all(isinstance(i, int) for i in libraries):
+    if not isinstance(libraries, list) or not all(isinstance(i, int) and 0 < i <= MAX_ID for i in libraries):
         raise InvalidOptionError('"libraries" must be a list of hotword library ids.')
+    for name in ("language", "model", "chinese_script"):
+        if name in data and not isinstance(data[name], str):
+            raise InvalidOptionError(f'"{name}" must be a string, e.g. {{"language": "zh"}}.')
+    for name in ("itn", "save"):
+        if name in data and not isinstance(data[name], bool):  # "false" as a string is not false
+            raise InvalidOptionError(f'"{name}" must be true or false (a JSON boolean), got {data[name]!r:.40}.')
     defaults = team_defaults(team)  # what the session leaves out, the team's settings decide
     options = TranscribeOptions(
         model=requested_model(data.get("model") or defaults["model"]),

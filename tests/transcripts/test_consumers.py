@@ -253,3 +253,20 @@ def test_removing_a_member_ends_their_open_sockets(teams):
         assert (await progress.receive_output(timeout=10))["type"] == "websocket.close"
 
     async_to_sync(scenario)()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_saved_session_ended_before_any_audio_is_done_and_saved_empty(teams, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+    async def scenario():
+        talk = communicator("/ws/stream/", teams["bob"])
+        assert (await talk.connect())[0]
+        await talk.send_to(text_data=json.dumps({"language": "zh", "save": True}))
+        await talk.send_to(text_data=json.dumps({"type": "end"}))
+        return await received_until(talk, "done", timeout=30)
+
+    messages = async_to_sync(scenario)()
+    assert not [m for m in messages if m["type"] == "error"], messages
+    transcript = Transcript.objects.get(id=messages[-1]["transcript"])
+    assert transcript.status == Status.DONE and transcript.text == "" and transcript.duration == 0

@@ -87,3 +87,20 @@ def test_live_sessions_start_from_the_team_defaults(client, teams):
     assert (options.language, options.itn) == ("en", True)
     client.force_login(teams["bob"])
     assert '<option value="zh" selected>' in client.get("/live/").content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("data,word", [
+    ({"itn": "false"}, "itn"), ({"save": 1}, "save"), ({"language": 7}, "language"),
+    ({"language": {"nested": "zh"}}, "language"), ({"model": ["whisper-base"]}, "model"),
+    ({"libraries": [2**64]}, "libraries"), ({"libraries": [True, "1"]}, "libraries"),
+])
+def test_live_options_of_the_wrong_type_are_refused_with_a_message(teams, data, word):
+    from transcripts.engine.errors import InvalidOptionError
+    from transcripts.live import live_options
+
+    with pytest.raises(InvalidOptionError) as refused:
+        live_options(team=teams["a"], data=data)
+    assert word in refused.value.message
+    options, save = live_options(team=teams["a"], data={"itn": False, "save": True})
+    assert options.itn is False and save is True
