@@ -52,7 +52,7 @@ def membership_add(*, team: Team, username: str, role: int) -> Membership:
     return membership
 
 
-def _locked_membership(team: Team, membership_id: int, *, stays_admin: bool) -> Membership:
+def _locked_membership(team: Team, membership_id: int | str, *, stays_admin: bool) -> Membership:
     """The team's membership, locked for the change; refused if it would leave the team with no admin."""
     membership_id = database_id(membership_id)
     membership = Membership.objects.select_for_update().filter(team=team, id=membership_id).first() \
@@ -76,7 +76,7 @@ def is_last_admin(membership: Membership) -> bool:
 
 
 @transaction.atomic
-def membership_remove(*, team: Team, membership_id: int) -> None:
+def membership_remove(*, team: Team, membership_id: int | str) -> None:
     membership = _locked_membership(team, membership_id, stays_admin=False)
     membership.delete()
     tell_sockets(membership)  # their open sockets of this team close

@@ -13,8 +13,8 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer, AsyncWebsocketConsumer
 from django.conf import settings
 
-from accounts.models import Membership
 from accounts.access_events import member_group
+from accounts.models import Membership
 from accounts.permissions import teams_of
 from accounts.ws_auth import scope_membership
 from transcripts import events
