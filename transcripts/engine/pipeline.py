@@ -200,14 +200,13 @@ class Engine:
         decoder that stopped early, and decode in full once they lead a window (the seek
         continuation the batched decoder lacks). One encoder pass per window instead of per
         member; what fails again goes on to be decoded alone."""
-        windows = list(pack(((r.member.span, r.member.samples) for r in members), max_ms=max_ms))
+        windows = list(_packed(members, max_ms))
         if len(windows) == len(members):  # nothing to gain: each would be alone anyway
             return members
-        first_reason = {r.member.span: r.reason for r in members}
         again = []
         for batch in _batches(iter(windows), self.config.batch_size):
             again += self._decode(recognizer, batch, options, recognised)
-        return [_Redo(r.member, r.language, first_reason.get(r.member.span, r.reason)) for r in again]
+        return _first_reasons(members, again)
 
     def _decode_alone(self, recognizer: Recognizer, members: list[_Redo], options: TranscribeOptions,
                       recognised: _Recognised) -> None:
@@ -215,19 +214,15 @@ class Engine:
         `transcribe` would: first at temperature 0 (batched together, which gives the same text),
         then, where that fails too, sequentially with Whisper's temperature fallback. What still
         gives no text is reported as dropped, with the first failure's reason."""
-        first_reason = {redo.member.span: redo.reason for redo in members}
-        alone = [Window(members=[Member(r.member.span, 0.0, r.member.samples)], length=len(r.member.samples))
-                 for r in members]
-        for batch in _batches(iter(alone), self.config.batch_size):
-            for redo in self._decode(recognizer, batch, options, recognised):
+        for batch in _batches(_packed(members, max_ms=0), self.config.batch_size):
+            for redo in _first_reasons(members, self._decode(recognizer, batch, options, recognised)):
                 member = redo.member
                 found = recognizer.recognize(member.samples, options, redo.language)
                 start = member.span.start_ms / 1000
                 if found:
                     recognised.segments.extend(_shifted(found, start, redo.language))
                 else:
-                    reason = first_reason.get(member.span, redo.reason)
-                    recognised.dropped.append(Dropped(start, member.span.end_ms / 1000, reason))
+                    recognised.dropped.append(Dropped(start, member.span.end_ms / 1000, redo.reason))
 
     def _settle(self, recognizer: Recognizer, window: Window, pieces: list[Piece], language: str,
                 recognised: _Recognised) -> list[_Redo]:
@@ -254,6 +249,17 @@ class _Redo:
     member: Member
     language: str
     reason: str
+
+
+def _packed(members: list[_Redo], max_ms: int) -> Iterator[Window]:
+    """Failed members packed into new windows (max_ms=0: each alone)."""
+    return pack(((redo.member.span, redo.member.samples) for redo in members), max_ms=max_ms)
+
+
+def _first_reasons(earlier: list[_Redo], later: list[_Redo]) -> list[_Redo]:
+    """`later` failures, each keeping the reason its member failed for first."""
+    first = {redo.member.span: redo.reason for redo in earlier}
+    return [_Redo(redo.member, redo.language, first.get(redo.member.span, redo.reason)) for redo in later]
 
 
 def _batches(windows: Iterator[Window], size: int) -> Iterator[list[Window]]:
