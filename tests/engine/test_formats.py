@@ -104,3 +104,16 @@ def test_csv_and_tsv_cells_a_spreadsheet_would_run_are_quoted(cell):
         assert row[3] == row[4] and not row[3].startswith(("=", "+", "-", "@", "\t", "\r"))
         assert row[3].lstrip("'") == cell.strip()
     assert spreadsheet_safe("换一首歌") == "换一首歌" and spreadsheet_safe(1.5) == 1.5
+
+
+def test_subtitle_lines_wrap_at_the_line_length_of_the_language(result):
+    long_chinese = "好的，首先说一下刚才这个经理说完了这个销售问题"
+    result.segments = [Segment(0.0, 6.0, long_chinese, long_chinese, language="zh"),
+                       Segment(6.0, 12.0, "Permission is hereby granted, free of charge, to any person obtaining",
+                               language="en")]
+    cues = _parse_cues(render(result, "srt"))
+    # two lines of at most 16 characters, broken between words (这个 | 经理), not inside one
+    assert cues[0][2].split("\n") == ["好的，首先说一下刚才这个", "经理说完了这个销售问题"]
+    assert cues[1][2].split("\n") == ["Permission is hereby granted,", "free of charge, to any person obtaining"]
+    result.options = {"max_line_chars": 24}
+    assert all(len(line) <= 24 for cue in _parse_cues(render(result, "vtt"), "WEBVTT\n\n") for line in cue[2].split("\n"))

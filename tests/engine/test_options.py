@@ -24,7 +24,9 @@ def test_unknown_language_says_what_to_use():
 @pytest.mark.parametrize(
     "change",
     [{"beam_size": 0}, {"beam_size": 99}, {"chinese_script": "cyrillic"}, {"vad": "magic"},
-     {"max_segment_ms": 60000}, {"model": " "}, {"hotwords": tuple(f"w{i}" for i in range(300))}],
+     {"max_segment_ms": 60000}, {"model": " "}, {"hotwords": tuple(f"w{i}" for i in range(300))},
+     {"max_cue_seconds": 0.5}, {"max_cue_seconds": 31}, {"max_cue_seconds": "7"}, {"max_cue_seconds": True},
+     {"max_line_chars": 5}, {"max_line_chars": 101}, {"max_line_chars": 7.5}],
 )
 def test_invalid_options_are_rejected_before_work(change):
     with pytest.raises(InvalidOptionError):

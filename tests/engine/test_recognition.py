@@ -37,12 +37,32 @@ def test_mandarin_character_error_rate(engine, clips):
 def test_mandarin_comes_out_simplified(engine, clips):
     result = engine.transcribe(clips["IT0011W0001.wav"].path, TranscribeOptions())
     assert result.language == "zh" and result.language_probability > 0.5
-    assert result.text == "换一首歌"
+    assert result.text == "换一首歌。"
 
 
 def test_traditional_script_on_request(engine, clips):
     result = engine.transcribe(clips["IT0011W0001.wav"].path, TranscribeOptions(chinese_script="traditional"))
-    assert result.text == "換一首歌"
+    assert result.text == "換一首歌。"
+
+
+def test_mandarin_comes_out_punctuated_in_cues_a_person_can_read(engine, clips):
+    """Issue 13: the 12 s meeting clip was one unpunctuated segment of phrases split by spaces."""
+    import re
+
+    from transcripts.engine.formats import render
+
+    result = engine.transcribe(clips["TEST_MEETING_T0000000001_S00000.wav"].path, TranscribeOptions(language="zh"))
+    assert_invariants(result)
+    assert result.text[-1] in "。？" and "，" in result.text
+    assert not re.search(r"[\u3400-\u9fff]\s+[\u3400-\u9fff]", result.text)  # no spaces between characters
+    assert not re.search(r"[,.?!;:]", result.text)  # no half-width punctuation in Chinese
+    assert len(result.segments) >= 2 and all(s.end - s.start <= 7.0 for s in result.segments)
+    for cue in render(result, "srt").strip().split("\n\n"):
+        lines = cue.split("\n")[2:]
+        assert 1 <= len(lines) <= 2 and all(len(line) <= 16 for line in lines), cue
+    english = engine.transcribe(clips["jfk.flac"].path, TranscribeOptions(language="en"))
+    assert english.text[0].isupper() and "," in english.text  # English keeps its own casing and punctuation
+    assert all(s.end - s.start <= 7.0 for s in english.segments)
 
 
 def test_jfk_word_error_rate(engine, clips):
@@ -119,4 +139,4 @@ def test_a_file_object_is_read_in_both_passes(engine, clips):
     import io
 
     data = clips["IT0011W0001.wav"].path.read_bytes()
-    assert engine.transcribe(io.BytesIO(data), TranscribeOptions()).text == "换一首歌"
+    assert engine.transcribe(io.BytesIO(data), TranscribeOptions()).text == "换一首歌。"

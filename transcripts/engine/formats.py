@@ -6,6 +6,7 @@ import io
 import json
 from collections.abc import Callable
 
+from transcripts.engine.cues import line_limit, wrap_lines
 from transcripts.engine.errors import InvalidOptionError
 from transcripts.engine.result import Segment, TranscriptResult
 
@@ -28,17 +29,23 @@ def render_txt(result: TranscriptResult, use_itn: bool = True) -> str:
     return text + "\n" if text else ""
 
 
+def cue_lines(result: TranscriptResult, segment: Segment, use_itn: bool) -> str:
+    """A segment's text as subtitle lines of the transcript's line length (see cues.py)."""
+    limit = line_limit(segment.language or result.language, int(result.options.get("max_line_chars") or 0))
+    return "\n".join(wrap_lines(display_text(segment, use_itn), limit))
+
+
 def render_srt(result: TranscriptResult, use_itn: bool = True) -> str:
     cues = []
     for index, seg in enumerate(result.segments, start=1):
         times = f"{_timestamp(seg.start, ',')} --> {_timestamp(seg.end, ',')}"
-        cues.append(f"{index}\n{times}\n{display_text(seg, use_itn)}\n")
+        cues.append(f"{index}\n{times}\n{cue_lines(result, seg, use_itn)}\n")
     return "\n".join(cues)
 
 
 def render_vtt(result: TranscriptResult, use_itn: bool = True) -> str:
     cues = [
-        f"{_timestamp(seg.start, '.')} --> {_timestamp(seg.end, '.')}\n{display_text(seg, use_itn)}\n"
+        f"{_timestamp(seg.start, '.')} --> {_timestamp(seg.end, '.')}\n{cue_lines(result, seg, use_itn)}\n"
         for seg in result.segments
     ]
     return "WEBVTT\n\n" + "\n".join(cues)

@@ -100,10 +100,15 @@ def _normalise_chinese(text: str) -> str:
     return "".join(pieces).replace(_GUARD, "")
 
 
+_SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+(?=[.,!?;:])")
+
+
 def _normalise_english(text: str, cache_dir: str) -> str:
     normaliser = _english(cache_dir)
     with _lock:
-        return normaliser.normalize(text)
+        written = normaliser.normalize(text)
+    # The grammar writes "twenty five dollars." as "$25 ."
+    return _SPACE_BEFORE_PUNCTUATION.sub("", written)
 
 
 def inverse_normalize(text: str, language: str | None, *, cache_dir: str | Path) -> str:

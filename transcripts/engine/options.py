@@ -7,12 +7,15 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from transcripts.engine.vad import VadOptions
 
+from transcripts.engine.cues import DEFAULT_MAX_CUE_SECONDS
 from transcripts.engine.errors import InvalidOptionError
 from transcripts.engine.languages import normalise_language
 
 CHINESE_SCRIPTS = ("simplified", "traditional", "keep")
 VAD_MODELS = ("fsmn", "silero", "none")
 DEFAULT_MODEL = "whisper-base"
+MAX_CUE_SECONDS_RANGE = (1.0, 30.0)
+MAX_LINE_CHARS_RANGE = (8, 100)
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,11 @@ class TranscribeOptions:
     max_segment_ms: int = 30000
     # Recognise each channel of a multi-channel file separately (agent / customer).
     split_channels: bool = False
+    # Segments are cut into cues of at most this many seconds (professional subtitles: 7 s)...
+    max_cue_seconds: float = DEFAULT_MAX_CUE_SECONDS
+    # ... that fit in two lines of this many characters; 0: 16 for Chinese, Japanese and Korean,
+    # 42 for other languages (cues.line_limit).
+    max_line_chars: int = 0
 
     def validated(self) -> "TranscribeOptions":
         """A copy with normalised values; raises InvalidOptionError on anything a user got wrong."""
@@ -53,6 +61,18 @@ class TranscribeOptions:
         if not isinstance(self.max_segment_ms, int) or not 1000 <= self.max_segment_ms <= 30000:
             raise InvalidOptionError(
                 f"max_segment_ms must be from 1000 to 30000 (Whisper reads 30 s at most), got {self.max_segment_ms!r}."
+            )
+        if isinstance(self.max_cue_seconds, bool) or not isinstance(self.max_cue_seconds, (int, float)) \
+                or not MAX_CUE_SECONDS_RANGE[0] <= self.max_cue_seconds <= MAX_CUE_SECONDS_RANGE[1]:
+            raise InvalidOptionError(
+                f"max_cue_seconds must be from {MAX_CUE_SECONDS_RANGE[0]:g} to {MAX_CUE_SECONDS_RANGE[1]:g}, "
+                f"got {self.max_cue_seconds!r}."
+            )
+        if isinstance(self.max_line_chars, bool) or not isinstance(self.max_line_chars, int) or not (
+                self.max_line_chars == 0 or MAX_LINE_CHARS_RANGE[0] <= self.max_line_chars <= MAX_LINE_CHARS_RANGE[1]):
+            raise InvalidOptionError(
+                f"max_line_chars must be 0 (by language) or from {MAX_LINE_CHARS_RANGE[0]} to "
+                f"{MAX_LINE_CHARS_RANGE[1]}, got {self.max_line_chars!r}."
             )
         if not self.model or not str(self.model).strip():
             raise InvalidOptionError("model must name a model, e.g. 'whisper-base'.")

@@ -18,6 +18,7 @@ from transcripts.engine.asr import Recognizer, language_from_text
 from transcripts.engine.audio import SAMPLE_RATE, AudioSource, decode_audio, iter_audio, probe_duration
 from transcripts.engine.clips import array_chunks, iter_clips, without_digital_silence
 from transcripts.engine.coverage import NO_TEXT, Piece, attribute
+from transcripts.engine.cues import joined_clauses, line_limit, split_into_cues
 from transcripts.engine.errors import AudioTooLongError
 from transcripts.engine.itn import inverse_normalize
 from transcripts.engine.languages import AUTO
@@ -27,6 +28,7 @@ from transcripts.engine.packing import Member, Window, pack
 from transcripts.engine.result import Dropped, Segment, TranscriptResult, join_segments
 from transcripts.engine.segments import Span
 from transcripts.engine.text import convert_chinese_script
+from transcripts.engine.typeset import punctuated_chinese, sentence_ends
 from transcripts.engine.vad import SpeechMap, detect_speech
 
 # Called with (seconds of audio done in this stage, total seconds, stage): stage is "vad" while
@@ -118,11 +120,10 @@ class Engine:
 
     def _result(self, recognised: "_Recognised", duration: float, options: TranscribeOptions, model: str,
                 device: str, started: float) -> TranscriptResult:
-        segments = recognised.segments
-        for segment in segments:
+        for segment in recognised.segments:
             clamp_to_duration(segment, duration)
             segment.language = segment.language or recognised.language
-        finish_segments(segments, options, self.config.cache_dir)
+        segments = finish_segments(recognised.segments, options, self.config.cache_dir)
         return TranscriptResult(
             text=join_segments(segments, recognised.language),
             itn_text=join_segments(segments, recognised.language, itn=True),
@@ -315,15 +316,19 @@ def clamp_to_duration(segment: Segment, duration: float) -> None:
         word.start, word.end = clamp(word.start), clamp(word.end)
 
 
-def finish_segments(segments: list[Segment], options: TranscribeOptions, cache_dir: Path) -> None:
-    """Apply the text rules to each segment in place, in its own language: Chinese script, then ITN
-    into itn_text."""
-    for segment in segments:
+def finish_segments(segments: list[Segment], options: TranscribeOptions, cache_dir: Path) -> list[Segment]:
+    """The text rules, each segment in its own language: Chinese script and punctuation, then cues
+    a person can read, then ITN of each cue into itn_text."""
+    cues = []
+    for segment, ends_sentence in zip(segments, sentence_ends(segments)):
         language = segment.language or ""
         if language in _CHINESE:
-            segment.text = convert_chinese_script(segment.text, options.chinese_script)
+            segment.text = punctuated_chinese(convert_chinese_script(segment.text, options.chinese_script),
+                                              ends_sentence)
             for word in segment.words:
                 word.word = convert_chinese_script(word.word, options.chinese_script)
-        segment.itn_text = (
-            inverse_normalize(segment.text, language, cache_dir=cache_dir) if options.itn else segment.text
-        )
+        cues += split_into_cues(segment, options.max_cue_seconds, line_limit(language, options.max_line_chars))
+    cues = joined_clauses(cues, options.max_cue_seconds, lambda language: line_limit(language, options.max_line_chars))
+    for cue in cues:
+        cue.itn_text = inverse_normalize(cue.text, cue.language, cache_dir=cache_dir) if options.itn else cue.text
+    return cues
