@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from typing import Protocol
 
+import ctranslate2
 import numpy as np
 
 from transcripts.engine.audio import SAMPLE_RATE
@@ -21,6 +22,8 @@ from transcripts.engine.languages import AUTO
 from transcripts.engine.models import ModelLocation
 from transcripts.engine.options import TranscribeOptions
 from transcripts.engine.result import Segment, Word
+
+SAMPLING_SEED = 0
 
 # Called with the number of seconds of this audio recognised so far.
 PositionCallback = Callable[[float], None]
@@ -104,6 +107,9 @@ class WhisperRecognizer:
         # itself when Whisper seeks on inside the window ("她的肩膀吓唬了" nine times over, measured
         # on a noisy meeting clip); across windows of a long recording it keeps terms consistent.
         conditioned = len(audio) > 30 * SAMPLE_RATE
+        # The temperature fallback samples; a fixed seed makes the same audio give the same text
+        # (on music it sometimes sampled a line that passed the hallucination tests, sometimes not).
+        ctranslate2.set_random_seed(SAMPLING_SEED)
         pieces, _info = self.model.transcribe(
             audio, condition_on_previous_text=conditioned, **self.transcribe_kwargs(options, language)
         )
