@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from asrplatform.params import MAX_ID
 from transcripts.engine import EngineError
-from transcripts.engine.options import CHINESE_SCRIPTS, VAD_MODELS
+from transcripts.engine.options import CHINESE_SCRIPTS, MAX_CUE_SECONDS_RANGE, MAX_LINE_CHARS_RANGE, VAD_MODELS
 from transcripts.engine.text import parse_hotwords
 from transcripts.forms import LANGUAGE_CHOICES, VAD_MODEL_CHOICES
 from transcripts.models import HotwordLibrary, Transcript
@@ -30,12 +30,28 @@ class RecognitionOptionsSerializer(serializers.Serializer):
                                               help_text="Recognise each channel separately.")
     vad = serializers.ChoiceField(choices=VAD_MODELS, required=False)
     max_segment_ms = serializers.IntegerField(min_value=1000, max_value=30000, required=False)
+    max_cue_seconds = serializers.FloatField(
+        min_value=MAX_CUE_SECONDS_RANGE[0], max_value=MAX_CUE_SECONDS_RANGE[1], required=False,
+        help_text="Longest subtitle cue (segment), in seconds; default 7.")
+    max_line_chars = serializers.IntegerField(
+        min_value=0, max_value=MAX_LINE_CHARS_RANGE[1], required=False,
+        help_text=f"Characters per subtitle line (two lines per cue): 0 (default) for 16 in Chinese, "
+                  f"Japanese and Korean and 42 otherwise, or {MAX_LINE_CHARS_RANGE[0]} to {MAX_LINE_CHARS_RANGE[1]}.")
 
     def validate_model(self, value: str) -> str:
         try:
             return requested_model(value)
         except EngineError as e:
             raise serializers.ValidationError(e.message) from None
+
+    def validate_max_line_chars(self, value: int) -> int:
+        return line_chars_or_error(value)
+
+
+def line_chars_or_error(value: int | None) -> int | None:
+    if value and value < MAX_LINE_CHARS_RANGE[0]:
+        raise serializers.ValidationError(f"Use 0 (by language) or at least {MAX_LINE_CHARS_RANGE[0]}.")
+    return value
 
 
 class TranscriptCreateSerializer(RecognitionOptionsSerializer):

@@ -33,6 +33,17 @@ def word_error_rate(reference: str, hypothesis: str) -> float:
     return jiwer.wer(normalise_for_scoring(reference), normalise_for_scoring(hypothesis))
 
 
+def zero_channel_wav() -> bytes:
+    """A WAV whose header declares 0 channels: it opens as audio, and decoding it fails."""
+    import struct
+
+    from transcripts.engine.audio import wav_bytes
+
+    data = bytearray(wav_bytes(np.zeros(16000, np.float32)))
+    data[22:24] = struct.pack("<H", 0)
+    return bytes(data)
+
+
 def white_noise(seconds: float, dbfs: float, seed: int = 0) -> np.ndarray:
     rng = np.random.default_rng(seed)
     amplitude = 10 ** (dbfs / 20)  # RMS of uniform noise ~ peak/sqrt(3): scale Gaussian by RMS

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from transcripts.engine.languages import WHISPER_LANGUAGES
-from transcripts.engine.options import CHINESE_SCRIPTS
+from transcripts.engine.options import CHINESE_SCRIPTS, MAX_CUE_SECONDS_RANGE, MAX_LINE_CHARS_RANGE
 
 LANGUAGE_CHOICES = [("auto", "auto")] + [(code, code) for code in sorted(WHISPER_LANGUAGES)]
 
@@ -18,6 +18,19 @@ class SharedOptionsForm(forms.Form):
     itn = forms.BooleanField(label=_("Inverse text normalisation (ITN)"), required=False, initial=True)
     chinese_script = forms.ChoiceField(label=_("Chinese script"), choices=[(s, s) for s in CHINESE_SCRIPTS],
                                        initial="simplified")
+    max_cue_seconds = forms.FloatField(
+        label=_("Longest subtitle cue (s)"), required=False, initial=7.0,
+        min_value=MAX_CUE_SECONDS_RANGE[0], max_value=MAX_CUE_SECONDS_RANGE[1])
+    max_line_chars = forms.IntegerField(
+        label=_("Characters per subtitle line"), required=False, initial=0,
+        min_value=0, max_value=MAX_LINE_CHARS_RANGE[1],
+        help_text=_("0: 16 for Chinese, Japanese and Korean, 42 for other languages."))
+
+    def clean_max_line_chars(self):
+        value = self.cleaned_data["max_line_chars"]
+        if value and value < MAX_LINE_CHARS_RANGE[0]:
+            raise forms.ValidationError(_("Use 0 (by language) or at least %(low)d.") % {"low": MAX_LINE_CHARS_RANGE[0]})
+        return value
 
     def __init__(self, *args, libraries=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -68,7 +81,8 @@ class TeamDefaultsForm(SharedOptionsForm):
     vad = forms.ChoiceField(label=_("VAD model"), choices=VAD_MODEL_CHOICES + [("none", _("none (whole audio)"))])
     max_segment_ms = forms.IntegerField(label=_("Longest segment (ms)"), min_value=1000, max_value=30000)
     model = forms.ChoiceField(label=_("Model"), choices=())
-    field_order = ["language", "itn", "chinese_script", "libraries", "vad", "max_segment_ms", "model"]
+    field_order = ["language", "itn", "chinese_script", "libraries", "vad", "max_segment_ms", "max_cue_seconds",
+                   "max_line_chars", "model"]
 
     def __init__(self, *args, libraries=(), models=(), **kwargs):
         super().__init__(*args, libraries=libraries, **kwargs)

@@ -14,8 +14,10 @@ from transcripts.selectors import hotwords_for
 
 _TERM_SEPARATORS = re.compile(r"[\n,，;；]")
 # What a team can set as its defaults (settings page); requests may override each.
-TEAM_DEFAULT_KEYS = ("language", "itn", "chinese_script", "libraries", "vad", "max_segment_ms", "model")
-_OPTION_KEYS = ("language", "itn", "chinese_script", "word_timestamps", "split_channels", "vad", "max_segment_ms")
+TEAM_DEFAULT_KEYS = ("language", "itn", "chinese_script", "libraries", "vad", "max_segment_ms", "max_cue_seconds",
+                     "max_line_chars", "model")
+_OPTION_KEYS = ("language", "itn", "chinese_script", "word_timestamps", "split_channels", "vad", "max_segment_ms",
+                "max_cue_seconds", "max_line_chars")
 
 
 def split_terms(text: str) -> list[str]:
@@ -41,7 +43,8 @@ def team_defaults(team: Team) -> dict[str, Any]:
     """The team's saved defaults over the built-in ones."""
     options = TranscribeOptions(model=settings.ASR_MODEL)
     built_in = {key: getattr(options, key) for key in TEAM_DEFAULT_KEYS if key != "libraries"} | {"libraries": []}
-    saved = {k: v for k, v in (team.recognition_defaults or {}).items() if k in TEAM_DEFAULT_KEYS}
+    # a field left empty on the settings page keeps the built-in value
+    saved = {k: v for k, v in (team.recognition_defaults or {}).items() if k in TEAM_DEFAULT_KEYS and v is not None}
     return {**built_in, **saved}
 
 

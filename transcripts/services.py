@@ -165,9 +165,12 @@ def transcript_run(*, transcript_id: int) -> None:
     except _Cancelled:
         pass
     except EngineError as e:
-        Transcript.objects.filter(id=transcript_id, status=Status.RUNNING).update(
-            status=Status.FAILED, error_code=e.code, error_message=e.message, finished_at=timezone.now()
-        )
+        _fail_running(transcript_id, e.code, e.message)
+    except Exception as e:  # a bug or a file the checks let through: fail now, not after two timeouts
+        logger.exception("Recognition of transcript %s failed unexpectedly", transcript_id)
+        _fail_running(transcript_id, "internal_error",
+                      f"Recognition stopped on an unexpected error ({type(e).__name__}). The details are in the "
+                      "worker's log; try the file again, or convert it to WAV or MP3 first.")
     else:
         stored = result.to_dict()
         Transcript.objects.filter(id=transcript_id, status=Status.RUNNING).update(
@@ -178,6 +181,11 @@ def transcript_run(*, transcript_id: int) -> None:
             processing_seconds=result.processing_seconds, error_code="", error_message="", finished_at=timezone.now(),
         )
     job_refresh(job_id=transcript.job_id)
+
+
+def _fail_running(transcript_id: int, code: str, message: str) -> None:
+    Transcript.objects.filter(id=transcript_id, status=Status.RUNNING).update(
+        status=Status.FAILED, error_code=code, error_message=message, finished_at=timezone.now())
 
 
 def transcript_abandon(*, transcript_id: int, code: str, message: str) -> bool:

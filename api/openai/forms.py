@@ -6,7 +6,8 @@ from rest_framework import serializers
 from api.openai.responses import RESPONSE_FORMATS
 from asrplatform.params import MAX_ID
 from transcripts.engine.errors import UnknownModelError
-from transcripts.engine.options import CHINESE_SCRIPTS
+from api.serializers import line_chars_or_error
+from transcripts.engine.options import CHINESE_SCRIPTS, MAX_CUE_SECONDS_RANGE, MAX_LINE_CHARS_RANGE
 from transcripts.request_options import requestable_models, requested_model
 
 # OpenAI clients name "whisper-1" (or a newer transcription model); it means our default model.
@@ -31,6 +32,10 @@ class TranscriptionForm(serializers.Serializer):
     itn = serializers.BooleanField(required=False, allow_null=True, default=None)
     chinese_script = serializers.ChoiceField(choices=CHINESE_SCRIPTS, required=False)
     split_channels = serializers.BooleanField(required=False, allow_null=True, default=None)
+    max_cue_seconds = serializers.FloatField(min_value=MAX_CUE_SECONDS_RANGE[0], max_value=MAX_CUE_SECONDS_RANGE[1],
+                                             required=False, allow_null=True, default=None)
+    max_line_chars = serializers.IntegerField(min_value=0, max_value=MAX_LINE_CHARS_RANGE[1], required=False,
+                                              allow_null=True, default=None, validators=[line_chars_or_error])
 
     def validate_model(self, value: str) -> str:
         if value in OPENAI_MODEL_ALIASES:
@@ -56,4 +61,5 @@ class TranscriptionForm(serializers.Serializer):
         return {"model": data["model"] or None, "language": data.get("language") or None,
                 "hotwords": data["hotwords"], "libraries": data["hotword_library_ids"] or None, "itn": data["itn"],
                 "chinese_script": data.get("chinese_script"), "split_channels": data["split_channels"],
-                "word_timestamps": "word" in data["timestamp_granularities"]}
+                "word_timestamps": "word" in data["timestamp_granularities"],
+                "max_cue_seconds": data["max_cue_seconds"], "max_line_chars": data["max_line_chars"]}

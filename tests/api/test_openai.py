@@ -9,6 +9,7 @@ import pytest
 import requests
 
 from tests.platform_server import start_server
+from tests.speech import zero_channel_wav
 from transcripts.engine import TranscribeOptions
 
 CLIP = "BAC009S0764W0121.wav"
@@ -113,6 +114,7 @@ def test_twenty_concurrent_requests_succeed_or_get_503_with_retry_after(server, 
     (b"", 400, "invalid_value"),
     (b"\x00corrupt" * 300, 415, "undecodable_audio"),
     (b"just some text, not audio\n" * 50, 415, "undecodable_audio"),
+    (zero_channel_wav(), 415, "undecodable_audio"),  # raised av.error.ArgumentError (a 500) before
 ])
 def test_bad_uploads_get_an_openai_error(server, content, status, code):
     before = stored_count(server)
@@ -133,6 +135,8 @@ def test_bad_uploads_get_an_openai_error(server, content, status, code):
     ({"temperature": "5"}, "temperature"),
     ({"timestamp_granularities[]": "word"}, "timestamp_granularities"),  # needs verbose_json
     ({"hotword_library_ids": "abc"}, "hotword_library_ids"),
+    ({"max_cue_seconds": "99"}, "max_cue_seconds"),
+    ({"max_line_chars": "3"}, "max_line_chars"),
 ])
 def test_invalid_fields_are_400_naming_the_field(server, clips, fields, param):
     data = {"model": "whisper-base", **fields}

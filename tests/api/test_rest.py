@@ -4,6 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Membership
+from tests.speech import zero_channel_wav
 from transcripts import services
 from transcripts.engine import TranscribeOptions
 from transcripts.models import HotwordLibrary, Job, Status, Transcript
@@ -117,6 +118,9 @@ def test_delete_removes_the_row_and_its_audio_and_viewers_cannot(client_of, team
     ({"chinese_script": "cyrillic"}, "chinese_script"),
     ({"vad": "magic"}, "vad"),
     ({"libraries": "x"}, "libraries"),
+    ({"max_cue_seconds": "0.5"}, "max_cue_seconds"),
+    ({"max_line_chars": "4"}, "max_line_chars"),
+    ({"max_line_chars": "abc"}, "max_line_chars"),
 ])
 def test_invalid_options_are_400_with_the_field(client_of, teams, clips, payload, field):
     data = {"file": upload(clips["IT0011W0001.wav"]), **payload} if field != "file" else payload
@@ -130,6 +134,7 @@ def test_invalid_options_are_400_with_the_field(client_of, teams, clips, payload
     (b"", 400, None),                                      # DRF: "The submitted file is empty."
     (b"\x00garbage" * 500, 415, "undecodable_audio"),
     (b"%PDF-1.4\n" + b"x" * 4000, 415, "undecodable_audio"),
+    (zero_channel_wav(), 415, "undecodable_audio"),        # a damaged header, refused before it is stored
 ])
 def test_bad_uploads_are_refused_with_a_message(client_of, teams, content, status, code):
     response = client_of("bob").post("/api/transcripts/", {"file": SimpleUploadedFile("a.wav", content)},
@@ -195,6 +200,9 @@ def test_vad_on_an_upload(client_of, teams, clips):
     assert body["segments"][-1]["end_ms"] <= body["duration_ms"]
     assert client_of("bob").post("/api/vad/", {"file": upload(clips["IT0011W0001.wav"]), "threshold": 2},
                                  format="multipart").status_code == 400
+    damaged = client_of("bob").post("/api/vad/", {"file": SimpleUploadedFile("a.wav", zero_channel_wav())},
+                                    format="multipart")
+    assert damaged.status_code == 415 and "damaged" in str(damaged.json())
 
 
 @pytest.mark.django_db

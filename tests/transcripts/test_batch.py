@@ -35,7 +35,7 @@ def test_batch_page_runs_a_job_and_a_corrupt_file_fails_alone(client, teams, cli
     exported = client.get(f"/batch/{job.id}/export.csv").content.decode("utf-8")
     rows = list(csv.DictReader(io.StringIO(exported.lstrip("\ufeff"))))
     assert [r["source_name"] for r in rows] == [SHORT_MANDARIN[0], SHORT_MANDARIN[1], "broken.mp3"]
-    assert rows[1]["text"] == "换一首歌"
+    assert rows[1]["text"] == "换一首歌。"
     assert len(json.loads(client.get(f"/batch/{job.id}/export.json").content)) == 3
     archive = zipfile.ZipFile(io.BytesIO(client.get(f"/batch/{job.id}/export.zip").content))
     assert sorted(archive.namelist()) == sorted(f"{fmt}/{n[:-4]}.{fmt}"

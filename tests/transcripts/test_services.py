@@ -20,9 +20,9 @@ def create(teams, clip_path, name=None, **options):
 def test_upload_is_queued_then_recognised_by_the_task(teams, clips):
     transcript = create(teams, clips["IT0011W0001.wav"].path, language="zh")
     transcript.refresh_from_db()
-    assert transcript.status == Status.DONE and transcript.text == "换一首歌"
+    assert transcript.status == Status.DONE and transcript.text == "换一首歌。"
     assert transcript.language == "zh" and transcript.progress == 1.0 and transcript.attempts == 1
-    assert transcript.segments and transcript.segments[0]["text"] == "换一首歌"
+    assert transcript.segments and transcript.segments[0]["text"] == "换一首歌。"
     assert services.audio_path(transcript).read_bytes() == clips["IT0011W0001.wav"].path.read_bytes()
 
 
@@ -34,6 +34,24 @@ def test_a_hotword_library_gives_comfyui(teams, clips):
     transcript = create(teams, clips["hotwords.mp3"].path, language="en", hotwords=hotwords)
     transcript.refresh_from_db()
     assert "ComfyUI" in transcript.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_unexpected_error_fails_the_file_at_once_and_finishes_its_job(teams, clips):
+    """It used to leave the file "running" for two task timeouts (3 h each)."""
+    from transcripts.models import Job
+
+    job = Job.objects.create(team=teams["a"], created_by=teams["bob"])
+    transcript = services.transcript_create(team=teams["a"], user=teams["bob"], job=job, enqueue=False,
+                                            data=clips["IT0011W0001.wav"].path.read_bytes(), filename="a.wav",
+                                            options=TranscribeOptions())
+    Transcript.objects.filter(id=transcript.id).update(status=Status.QUEUED, options={"hotwords": 5})  # a broken row
+    services.transcript_run(transcript_id=transcript.id)
+    transcript.refresh_from_db()
+    assert transcript.status == Status.FAILED and transcript.error_code == "internal_error"
+    assert "TypeError" in transcript.error_message and transcript.finished_at
+    job.refresh_from_db()
+    assert job.finished_at is not None
 
 
 def test_other_teams_libraries_are_not_applied(teams):

@@ -67,6 +67,18 @@ def _open(source: AudioSource) -> av.container.InputContainer:
         ) from e
 
 
+def _audio_stream(container: av.container.InputContainer) -> av.audio.stream.AudioStream:
+    """The first audio track; raises AudioDecodeError when there is none or its header is damaged."""
+    if not container.streams.audio:
+        raise AudioDecodeError("This file has no audio track. Choose a file with sound in it.")
+    stream = container.streams.audio[0]
+    if not stream.channels or not stream.sample_rate:  # the decoder raises a bare av error on these
+        raise AudioDecodeError(
+            f"The audio track declares {stream.channels} channels at {stream.sample_rate} Hz, so the file "
+            "is damaged. Export it again (e.g. as WAV or MP3) and upload that.")
+    return stream
+
+
 def iter_audio(
     source: AudioSource, *, split_channels: bool = False, chunk_seconds: float = 30.0
 ) -> Iterator[tuple[np.ndarray, tuple[str, ...]]]:
@@ -76,9 +88,7 @@ def iter_audio(
     """
     container = _open(source)
     try:
-        if not container.streams.audio:
-            raise AudioDecodeError("This file has no audio track. Choose a file with sound in it.")
-        stream = container.streams.audio[0]
+        stream = _audio_stream(container)
         channels = stream.codec_context.channels or 1
         keep = split_channels and channels > 1
         labels = _channel_labels(channels) if keep else ()
@@ -163,8 +173,7 @@ def probe_duration(source: AudioSource) -> float:
     Raises like decoding does for what is not audio: uploads are sniffed by content this way."""
     container = _open(source)
     try:
-        if not container.streams.audio:
-            raise AudioDecodeError("This file has no audio track. Choose a file with sound in it.")
+        _audio_stream(container)
         return float(container.duration or 0) / 1_000_000
     finally:
         container.close()

@@ -30,6 +30,11 @@ class Command(BaseCommand):
         parser.add_argument("--word-timestamps", action="store_true")
         parser.add_argument("--beam-size", type=int, default=5)
         parser.add_argument("--split-channels", action="store_true", help="recognise each channel separately")
+        parser.add_argument("--max-cue-seconds", type=float, default=TranscribeOptions.max_cue_seconds,
+                            help="longest subtitle cue in seconds (default 7)")
+        parser.add_argument("--max-line-chars", type=int, default=TranscribeOptions.max_line_chars,
+                            help="characters per subtitle line, two lines per cue (default 0: 16 for Chinese, "
+                                 "Japanese and Korean, 42 otherwise)")
         parser.add_argument("--device", default=None, help="auto, cpu, cuda or cuda:N (default: ASR_DEVICE)")
         parser.add_argument("--threads", type=int, default=None, help="CPU threads (default: ASR_THREADS or all)")
 
@@ -70,6 +75,8 @@ class Command(BaseCommand):
             word_timestamps=opts["word_timestamps"],
             beam_size=opts["beam_size"],
             split_channels=opts["split_channels"],
+            max_cue_seconds=opts["max_cue_seconds"],
+            max_line_chars=opts["max_line_chars"],
         )
 
     def _transcribe_one(self, engine, source: Path, target: Path, options, fmt: str) -> bool:
