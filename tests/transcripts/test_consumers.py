@@ -1,5 +1,6 @@
 """WebSocket consumers through Channels' WebsocketCommunicator, against the real ASGI application."""
 import json
+import re
 
 import numpy as np
 import pytest
@@ -108,6 +109,8 @@ def test_a_stream_in_100ms_frames_gives_finals_that_match_the_file_transcription
     finals = [m for m in messages if m["type"] == "final"]
     assert not [m for m in messages if m["type"] == "error"]
     assert len(finals) == len(SHORT_MANDARIN)
+    # each final is an utterance: a punctuated Chinese sentence, never ASCII commas (issue 13)
+    assert all(f["text"][-1] in "。？" and not re.search(r"[,.?!]", f["text"]) for f in finals), finals
     file_text = "".join(engine.transcribe(clips[n].path, TranscribeOptions(language="zh")).text
                         for n in SHORT_MANDARIN)
     assert character_error_rate([file_text], ["".join(f["text"] for f in finals)]) <= LIVE_VS_FILE_CER_MAX
