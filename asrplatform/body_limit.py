@@ -2,7 +2,8 @@
 
 Django's ASGI handler reads the whole body before any view runs, so the limit has to sit in
 front of it: a declared Content-Length over the limit is refused at once, and a body that
-grows past it (chunked uploads) is cut off and refused.
+grows past it (chunked uploads) is cut off and refused. daphne itself receives a whole body
+before the application sees the request; web_server.py refuses there, while the body arrives.
 """
 from __future__ import annotations
 
@@ -43,15 +44,20 @@ class BodySizeLimit:
             await self._refuse(scope, send)
 
     async def _refuse(self, scope, send) -> None:
-        message = (f"The request body is over this server's limit of {self.limit / 2**20:.0f} MB "
-                   "(ASR_MAX_REQUEST_MB). Send fewer or smaller files at a time.")
-        if scope.get("path", "").startswith("/v1/"):
-            body = {"error": {"message": message, "type": "invalid_request_error", "param": "file",
-                              "code": "request_too_large"}}
-        else:
-            body = {"detail": message}
-        payload = json.dumps(body).encode()
+        payload = refusal_body(scope.get("path", ""), self.limit)
         await send({"type": "http.response.start", "status": 413,
                     "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode()),
                                 (b"connection", b"close")]})
         await send({"type": "http.response.body", "body": payload})
+
+
+def refusal_body(path: str, limit: int) -> bytes:
+    """The 413's JSON: OpenAI's error shape under /v1/, DRF's elsewhere."""
+    message = (f"The request body is over this server's limit of {limit / 2**20:.0f} MB "
+               "(ASR_MAX_REQUEST_MB). Send fewer or smaller files at a time.")
+    if path.startswith("/v1/"):
+        body = {"error": {"message": message, "type": "invalid_request_error", "param": "file",
+                          "code": "request_too_large"}}
+    else:
+        body = {"detail": message}
+    return json.dumps(body).encode()

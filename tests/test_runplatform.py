@@ -28,7 +28,7 @@ def test_starts_web_and_workers_and_stops_cleanly(platform_env, stop_signal):
         assert processes.get(f"http://127.0.0.1:{port}/admin/login/")[0] == 200
         children = psutil.Process(process.pid).children(recursive=True)
         commands = [" ".join(c.cmdline()) for c in children]
-        assert any("daphne" in c for c in commands) and any("qcluster" in c for c in commands)
+        assert any("asrplatform.web_server" in c for c in commands) and any("qcluster" in c for c in commands)
         # The web server listens on loopback only.
         listening = {c.laddr for child in children for c in child.net_connections(kind="tcp") if c.status == "LISTEN"}
         assert ("127.0.0.1", port) in listening

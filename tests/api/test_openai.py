@@ -203,3 +203,43 @@ def test_a_client_that_disconnects_mid_recognition_stops_it(server, clips):
         time.sleep(0.5)
     assert newest["status"] == "failed" and newest["error_code"] == "client_disconnected", newest
     assert_still_serving(server)
+
+
+def _connect(server) -> socket.socket:
+    host, port = server.url.removeprefix("http://").split(":")
+    connection = socket.create_connection((host, int(port)), timeout=30)
+    return connection
+
+
+def _answer(connection: socket.socket) -> bytes:
+    data = b""
+    while b"\r\n\r\n" not in data or not data.rstrip().endswith(b"}"):
+        chunk = connection.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def test_a_declared_length_over_the_limit_is_refused_before_any_body_arrives(server):
+    """It used to wait for all 2 GiB, answering nothing."""
+    with _connect(server) as connection:
+        connection.sendall(b"POST /v1/audio/transcriptions HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer x\r\n"
+                           b"Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 2147483648\r\n\r\n")
+        answer = _answer(connection)
+    assert answer.startswith(b"HTTP/1.1 413") and b'"code": "request_too_large"' in answer
+    assert_still_serving(server)
+
+
+def test_a_chunked_body_is_refused_once_it_passes_the_limit_and_the_server_serves_others_meanwhile(server):
+    megabyte = b"\x00" * 2**20
+    chunk = b"%x\r\n%s\r\n" % (len(megabyte), megabyte)
+    with _connect(server) as connection:
+        connection.sendall(b"POST /api/transcripts/ HTTP/1.1\r\nHost: t\r\nAuthorization: Token x\r\n"
+                           b"Content-Type: multipart/form-data; boundary=b\r\nTransfer-Encoding: chunked\r\n\r\n")
+        connection.sendall(chunk)
+        assert_still_serving(server)  # an upload in flight holds nobody up
+        connection.sendall(chunk + chunk)  # past the 2 MB limit: refused there, not after the whole body
+        answer = _answer(connection)
+    assert answer.startswith(b"HTTP/1.1 413") and b"ASR_MAX_REQUEST_MB" in answer
+    assert_still_serving(server)

@@ -19,7 +19,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, host, port, no_workers, **options):
         manage = str(settings.BASE_DIR / "manage.py")
-        commands = {"web": [sys.executable, "-m", "daphne", "-b", host, "-p", str(port), "asrplatform.asgi:application"]}
+        # daphne, refusing bodies over ASR_MAX_REQUEST_MB while they arrive (asrplatform/web_server.py)
+        web = [sys.executable, "-m", "asrplatform.web_server", "-b", host, "-p", str(port), "asrplatform.asgi:application"]
+        commands = {"web": web}
         if not no_workers:
             commands["workers"] = [sys.executable, manage, "qcluster"]
         children = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}
