@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from api.base import TeamScopedMixin
 from api.errors import EngineRequestError
 from api.serializers import TranscriptCreateSerializer, TranscriptDetailSerializer, TranscriptSerializer
-from asrplatform.params import BadParameter, optional_date, optional_id
+from asrplatform.params import BadParameter, optional_date, optional_id, search_query
 from transcripts import services
 from transcripts.engine import EngineError
 from transcripts.engine.formats import CONTENT_TYPES, render
@@ -31,7 +31,8 @@ SEARCH_PARAMETERS = [
 
 def _search_filters(params) -> dict:
     try:
-        return {"owner_id": optional_id("owner", params.get("owner")),
+        return {"query": search_query("q", params.get("q")),
+                "owner_id": optional_id("owner", params.get("owner")),
                 "date_from": optional_date("from", params.get("from")),
                 "date_to": optional_date("to", params.get("to"))}
     except BadParameter as e:
@@ -50,7 +51,7 @@ class TranscriptViewSet(TeamScopedMixin, mixins.ListModelMixin, mixins.RetrieveM
         if self.action != "list" or self.team is None:
             return transcripts_of(team=self.team)
         params = self.request.query_params
-        return transcripts_search(team=self.team, query=params.get("q", ""), language=params.get("language", ""),
+        return transcripts_search(team=self.team, language=params.get("language", ""),
                                   status=params.get("status", ""), **_search_filters(params))
 
     @extend_schema(request=TranscriptCreateSerializer, responses={202: TranscriptDetailSerializer},

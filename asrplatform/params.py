@@ -44,3 +44,17 @@ def optional_date(name: str, value: str | None) -> date | None:
     if parsed is None:
         raise BadParameter(name, f"Dates are YYYY-MM-DD, got {value[:40]!r}.")
     return parsed
+
+
+# Each search word is one more condition in the query (SQLite refuses past a depth of 1000).
+MAX_SEARCH_WORDS = 20
+MAX_SEARCH_CHARS = 500
+
+
+def search_query(name: str, value: str | None) -> str:
+    """A free-text search as typed; BadParameter past MAX_SEARCH_WORDS words or MAX_SEARCH_CHARS."""
+    text = value or ""
+    if len(text) > MAX_SEARCH_CHARS or len(text.split()) > MAX_SEARCH_WORDS:
+        raise BadParameter(name, f"Search with at most {MAX_SEARCH_WORDS} words and {MAX_SEARCH_CHARS} characters; "
+                                 f"every word must occur, so a few distinctive ones find the most.")
+    return text

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from accounts.current import require_membership, team_context
 from accounts.models import Membership
 from accounts.permissions import VIEWERS_CANNOT_RECOGNISE
-from asrplatform.params import BadParameter, database_id, optional_date, optional_id
+from asrplatform.params import BadParameter, database_id, optional_date, optional_id, search_query
 from transcripts import services
 from transcripts.engine import EngineError
 from transcripts.engine.formats import CONTENT_TYPES, render as render_result
@@ -75,7 +75,7 @@ def _searched(request: HttpRequest, membership: Membership):
     """The history search; BadParameter for an owner or date that is not one."""
     params = request.GET
     return transcripts_search(
-        team=membership.team, query=params.get("q", ""), language=params.get("language", ""),
+        team=membership.team, query=search_query("q", params.get("q")), language=params.get("language", ""),
         status=params.get("status", ""), owner_id=optional_id("owner", params.get("owner")),
         date_from=optional_date("from", params.get("from")), date_to=optional_date("to", params.get("to")),
     )

@@ -320,13 +320,22 @@ def test_ids_and_dates_no_database_can_hold_are_clear_400s_not_500s(client_of, t
     assert alice.delete(f"/api/teams/{team}/members/{huge}/").status_code == 404
     refused = bob.post("/api/transcripts/", {"file": upload(clips["IT0011W0001.wav"]), "libraries": [huge]})
     assert refused.status_code == 400 and "libraries" in refused.json()
+    many_words = " ".join(f"w{i}" for i in range(2000))  # each word was one more SQL condition: a 500
+    searched = bob.get("/api/transcripts/", {"q": many_words})
+    assert searched.status_code == 400 and "at most 20 words" in str(searched.json()["q"])
+    assert bob.get("/api/transcripts/", {"q": " ".join(["交易"] * 20)}).status_code == 200
+    nested = "[" * 100_000 + "]" * 100_000  # json raised RecursionError: a 500
+    for url in ("/api/hotword-libraries/", f"/api/teams/{team}/members/"):
+        response = alice.generic("POST", url, nested, content_type="application/json")
+        assert response.status_code == 400 and "nested too deeply" in response.json()["detail"], url
 
 
 @pytest.mark.django_db
 def test_pages_answer_bad_ids_dates_and_roles_with_a_400(client, teams):
     huge = str(2**64)
     client.force_login(teams["alice"])
-    for params in ({"owner": huge}, {"from": "2025-13-45"}, {"to": "tomorrow"}):
+    for params in ({"owner": huge}, {"from": "2025-13-45"}, {"to": "tomorrow"},
+                   {"q": " ".join(f"w{i}" for i in range(2000))}):
         response = client.get("/history/", params)
         assert response.status_code == 400 and b"Traceback" not in response.content, params
     assert client.get("/history/export.csv", {"id": huge}).status_code == 200  # no such id: nothing exported
