@@ -5,14 +5,17 @@ request, so the application's limit (body_limit.py) protected Django but not the
 400 MiB body was received in full before its 413 (21 s), and a declared length of 2 GiB with no
 body was never answered. Here a request refuses an over-limit declared Content-Length as soon as
 its headers arrive, and a chunked body as soon as it grows past the limit. Run as
-`python -m asrplatform.web_server` with daphne's arguments (runplatform does).
+`python -m asrplatform.web_server` with daphne's arguments (runplatform does). WebSocket frames
+over daphne's 1 MiB limit end the connection with a close frame saying why.
 """
 from __future__ import annotations
 
 import sys
 
 from daphne import http_protocol
+from daphne import server as daphne_server
 from daphne.cli import CommandLineInterface
+from daphne.ws_protocol import WebSocketFactory
 from twisted.internet import reactor
 
 from asrplatform.body_limit import refusal_body
@@ -62,8 +65,19 @@ class LimitedRequest(http_protocol.WebRequest):
         reactor.callLater(LINGER_SECONDS, transport.loseConnection)
 
 
+class ClosingWebSocketFactory(WebSocketFactory):
+    """A WebSocket frame over daphne's 1 MiB limit closes the connection with a close frame
+    (1009, "message too big", and autobahn's reason) instead of dropping the TCP connection
+    unannounced, autobahn's default."""
+
+    def setProtocolOptions(self, **options) -> None:
+        super().setProtocolOptions(failByDrop=False, **options)
+
+
 def main(argv: list[str] | None = None) -> None:
-    http_protocol.WebRequest = LimitedRequest  # daphne's HTTPFactory builds each request from this name
+    # daphne builds each HTTP request and its WebSocket factory from these module names
+    http_protocol.WebRequest = LimitedRequest
+    daphne_server.WebSocketFactory = ClosingWebSocketFactory
     CommandLineInterface().run(sys.argv[1:] if argv is None else argv)
 
 

@@ -1,12 +1,15 @@
 """The OpenAI-compatible endpoints with the official `openai` client, against a real daphne
 server on a free loopback port (no background workers: /v1/ recognises in the request)."""
+import asyncio
 import concurrent.futures
+import json
 import socket
 import time
 
 import openai
 import pytest
 import requests
+import websockets
 
 from tests.platform_server import start_server
 from tests.speech import zero_channel_wav
@@ -242,4 +245,25 @@ def test_a_chunked_body_is_refused_once_it_passes_the_limit_and_the_server_serve
         connection.sendall(chunk + chunk)  # past the 2 MB limit: refused there, not after the whole body
         answer = _answer(connection)
     assert answer.startswith(b"HTTP/1.1 413") and b"ASR_MAX_REQUEST_MB" in answer
+    assert_still_serving(server)
+
+
+def test_a_websocket_frame_over_daphnes_limit_is_closed_with_a_close_frame(server):
+    """It used to be dropped without one; frames up to the limit get an error message (README)."""
+    url = server.url.replace("http://", "ws://") + f"/ws/stream/?token={server.tokens['bob']}"
+
+    async def scenario():
+        async with websockets.connect(url, max_size=None) as live:
+            await live.send(json.dumps({"language": "zh"}))
+            await live.send(b"\x00" * 200_000)  # over 2 s of audio, under daphne's 1 MiB: an error message
+            message = json.loads(await live.recv())
+            await live.send(b"\x00" * (2 * 2**20))
+            with pytest.raises(websockets.ConnectionClosed) as closed:
+                while True:
+                    await live.recv()
+            return message, closed.value
+
+    message, closed = asyncio.run(scenario())
+    assert message["type"] == "error" and "at most" in message["message"]
+    assert closed.rcvd is not None and closed.rcvd.code == 1009  # "message too big", said by the server
     assert_still_serving(server)
