@@ -21,7 +21,9 @@ def _system_action(request: HttpRequest) -> None:
     action = request.POST.get("system")
     if action == "unload":
         count = get_engine().models.unload_all()
-        messages.success(request, _("Unloaded %(count)d model(s) from this web process.") % {"count": count})
+        messages.success(request, _("Unloaded %(count)d model(s) from this web process; they load again on next "
+                                    "use. Worker processes keep theirs until they recycle (every 50 files) or "
+                                    "restart.") % {"count": count})
     elif action == "purge_audio":
         # Site-wide for superusers; other staff purge only the teams they administer.
         teams = None if request.user.is_superuser else teams_with_role(request.user, Membership.Role.ADMIN)

@@ -69,7 +69,9 @@ def test_site_staff_see_the_system_panel_and_purge_finished_audio(client, teams,
     assert Transcript.objects.get(id=done.id).audio_purged and not services.audio_path(done).exists()
     assert services.audio_path(waiting).exists()  # queued audio is never purged
     assert services.audio_path(theirs).exists()  # nor another team's: alice administers only Alpha
-    client.post("/settings/", {"system": "unload"})
+    unloaded = client.post("/settings/", {"system": "unload"}, follow=True).content.decode()
+    # says exactly what it did: the web process's models, not the workers' (issue 17)
+    assert "已从本 Web 进程卸载" in unloaded and "工作进程的模型在其回收" in unloaded
     client.force_login(teams["bob"])
     client.post("/settings/", {"system": "purge_audio"})  # not staff: ignored
     assert services.audio_path(waiting).exists()
