@@ -17,7 +17,8 @@ from transcripts.engine import EngineError, TranscribeOptions
 from transcripts.engine.audio import probe_duration
 from transcripts.engine.errors import AudioTooLongError
 from transcripts.engine.formats import spreadsheet_safe
-from transcripts import events
+from transcripts import events, heartbeats
+from transcripts.heartbeats import HEARTBEAT_SECONDS
 from transcripts.job_status import UNFINISHED, job_refresh
 from transcripts.models import Job, Status, Transcript
 from transcripts.recognition import get_engine
@@ -146,12 +147,16 @@ def transcript_run(*, transcript_id: int) -> None:
     """
     if not _claim(transcript_id):
         return  # done, cancelled, or another worker has it
+    heartbeats.beat(transcript_id)
     transcript = Transcript.objects.get(id=transcript_id)
     job_refresh(job_id=transcript.job_id)
-    last_save = 0.0
+    last_save, last_beat = 0.0, time.monotonic()
 
     def progress(done: float, total: float, stage: str) -> None:
-        nonlocal last_save
+        nonlocal last_save, last_beat
+        if time.monotonic() - last_beat >= heartbeats.REFRESH_SECONDS:
+            last_beat = time.monotonic()
+            heartbeats.beat(transcript_id)
         if stage == "recognition" and total and time.monotonic() - last_save >= PROGRESS_SAVE_SECONDS:
             last_save = time.monotonic()
             if not Transcript.objects.filter(id=transcript_id, status=Status.RUNNING).update(
@@ -180,6 +185,7 @@ def transcript_run(*, transcript_id: int) -> None:
             model=result.model, device=result.device,
             processing_seconds=result.processing_seconds, error_code="", error_message="", finished_at=timezone.now(),
         )
+    heartbeats.clear(transcript_id)
     job_refresh(job_id=transcript.job_id)
 
 
@@ -260,13 +266,21 @@ def transcripts_delete_older_than(*, days: int, team: Team | None = None, rows=N
     return len(deleted)
 
 
-def transcripts_recover_stale() -> tuple[int, int]:
+def transcripts_recover_stale(*, dead_cluster: str | None = None) -> tuple[int, int]:
     """Transcripts left RUNNING by a worker that died: run again once, then fail with a reason.
 
-    Returns (requeued, failed). Run by `manage.py recover` (schedule it, e.g. every 10 minutes).
+    A worker is taken for dead when it has not reported for HEARTBEAT_SECONDS (heartbeats.py),
+    when it has held the file past ASR_TASK_TIMEOUT, or when it belonged to `dead_cluster`
+    (runplatform saw that cluster exit). Returns (requeued, failed). Run every 10 minutes by the
+    cluster's schedule, by runplatform when it (re)starts a cluster, and by `manage.py recover`.
     """
-    stale = timezone.now() - timedelta(seconds=settings.ASR_TASK_TIMEOUT)
-    stuck = Transcript.objects.filter(status=Status.RUNNING, started_at__lt=stale)
+    now = timezone.now()
+    stale, quiet = now - timedelta(seconds=settings.ASR_TASK_TIMEOUT), now - timedelta(seconds=HEARTBEAT_SECONDS)
+    lost = [row.id for row in Transcript.objects.filter(status=Status.RUNNING).only("id", "started_at")
+            if row.started_at < stale
+            or (row.started_at < quiet and heartbeats.holder(row.id) is None)
+            or (dead_cluster and heartbeats.held_by_cluster(row.id, dead_cluster))]
+    stuck = Transcript.objects.filter(status=Status.RUNNING, id__in=lost)
     lost_jobs = set(stuck.filter(attempts__gte=MAX_ATTEMPTS).values_list("job_id", flat=True))
     failed = stuck.filter(attempts__gte=MAX_ATTEMPTS).update(
         status=Status.FAILED, error_code="worker_lost", finished_at=timezone.now(),
@@ -276,14 +290,16 @@ def transcripts_recover_stale() -> tuple[int, int]:
         job_refresh(job_id=job_id)
     requeued = 0
     for transcript_id in stuck.filter(attempts__lt=MAX_ATTEMPTS).values_list("id", flat=True):
-        if Transcript.objects.filter(id=transcript_id, status=Status.RUNNING, started_at__lt=stale).update(
-            status=Status.QUEUED
-        ):
+        if Transcript.objects.filter(id=transcript_id, status=Status.RUNNING).update(status=Status.QUEUED):
+            heartbeats.clear(transcript_id)
             transcript_enqueue(transcript_id=transcript_id)
             requeued += 1
     # Tasks a killed cluster had already taken off the queue (prefetched) never run: queue them
-    # again. A task that is merely waiting behind others runs once either way (_claim).
-    forgotten = Transcript.objects.filter(status=Status.QUEUED).filter(Q(enqueued_at__lt=stale) | Q(enqueued_at=None))
+    # again (all of them when a cluster is known to have died). A task that is merely waiting
+    # behind others runs once either way (_claim).
+    forgotten = Transcript.objects.filter(status=Status.QUEUED)
+    if not dead_cluster:
+        forgotten = forgotten.filter(Q(enqueued_at__lt=stale) | Q(enqueued_at=None))
     for transcript_id in forgotten.values_list("id", flat=True):
         transcript_enqueue(transcript_id=transcript_id)
         requeued += 1

@@ -29,6 +29,29 @@ def test_a_transcript_whose_worker_died_is_run_again_then_failed_with_a_reason(t
 
 
 @pytest.mark.django_db
+def test_a_worker_that_stopped_reporting_is_taken_for_dead_long_before_the_task_timeout(teams, settings, monkeypatch):
+    from transcripts import heartbeats
+
+    monkeypatch.setenv("ASR_CLUSTER_ID", "c1")
+    minutes_ago = timezone.now() - timedelta(seconds=heartbeats.HEARTBEAT_SECONDS + 30)
+
+    def running(name, *, beating):
+        row = Transcript.objects.create(team=teams["a"], source_name=name, options={}, status=Status.RUNNING,
+                                        attempts=1, started_at=minutes_ago)
+        if beating:
+            heartbeats.beat(row.id)
+        return row
+
+    silent, alive, of_dead_cluster = running("a", beating=False), running("b", beating=True), running("c", beating=True)
+    Transcript.objects.filter(id=of_dead_cluster.id).update(started_at=timezone.now())  # just started
+    assert services.transcripts_recover_stale()[0] == 1  # the silent one only (its worker is gone)
+    assert services.transcripts_recover_stale(dead_cluster="c2")[0] == 0  # another cluster's files stay
+    assert services.transcripts_recover_stale(dead_cluster="c1")[0] == 2  # runplatform saw c1 die
+    assert set(Transcript.objects.filter(status=Status.RUNNING)) == set()
+    assert {silent.id, alive.id, of_dead_cluster.id} == set(Transcript.objects.values_list("id", flat=True))
+
+
+@pytest.mark.django_db
 def test_audio_playback_is_scoped(client, teams, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     transcript = Transcript.objects.create(team=teams["a"], source_name="x.wav", options={})
