@@ -195,8 +195,11 @@ class StreamConsumer(AsyncWebsocketConsumer):
             await self.close()
 
     async def _recognise(self, utterance: Utterance):
+        # Decoded once, without Whisper's temperature fallback: on a 2-core CPU each retry costs a
+        # second, and a noisy two-second utterance took 8 s to retry its way through (measured).
         try:
-            return await asyncio.to_thread(get_engine().transcribe_samples, utterance.samples, self.options)
+            return await asyncio.to_thread(get_engine().transcribe_samples, utterance.samples, self.options,
+                                           fallback=False)
         except EngineError as e:
             await self.error(e.message)
             return None

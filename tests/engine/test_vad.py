@@ -109,3 +109,22 @@ def test_default_padding_per_model_and_explicit_padding():
     assert VadOptions(model="silero").padding() == (300, 300)
     assert VadOptions(model="silero", pad_ms=100).padding() == (100, 100)
     assert VadOptions().as_dict()["pad_after_ms"] == 300  # silero, the default
+
+
+def test_no_partial_is_offered_once_open_speech_has_gone_quiet(clips):
+    """Its final is due within min_silence_ms; decoding a partial first would delay it (live latency)."""
+    from transcripts.engine.streaming import StreamSettings, UtteranceCutter
+
+    speech = decode_audio(clips["BAC009S0764W0121.wav"].path).samples
+    cutter = UtteranceCutter(StreamSettings(partial_every_ms=100))  # a partial would be due at every step
+    closed = cutter.feed(np.concatenate([white_noise(0.5, -60), speech[:16000 * 3]]))
+    assert not closed and cutter.partial() is not None  # someone is speaking: partials
+    finals, offered_while_pausing, paused = [], [], False
+    for _ in range(20):  # quiet, 100 ms at a time, until the utterance closes
+        finals += cutter.feed(white_noise(0.1, -60))
+        if finals:
+            break
+        if cutter.detector.pausing:
+            paused = True
+            offered_while_pausing.append(cutter.partial())
+    assert len(finals) == 1 and paused and offered_while_pausing == [None] * len(offered_while_pausing)

@@ -40,9 +40,12 @@ class Recognizer(Protocol):
         """The language to decode in: the requested one (probability 1), or detected on `sample`."""
 
     def recognize(
-        self, audio: np.ndarray, options: TranscribeOptions, language: str, on_position: PositionCallback | None = None
+        self, audio: np.ndarray, options: TranscribeOptions, language: str, on_position: PositionCallback | None = None,
+        *, fallback: bool = True,
     ) -> list[Segment]:
-        """A whole recording, times relative to its start."""
+        """A whole recording, times relative to its start. fallback=False decodes once, at
+        temperature 0, where Whisper would retry at higher temperatures: live recognition, where
+        each retry costs a second (bench/live_latency.py)."""
 
     def recognize_windows(self, windows: list[np.ndarray], options: TranscribeOptions, language: str) -> list[list[Piece]]:
         """Several windows (<= 30 s each) at once; per window, the decoded pieces with times inside
@@ -101,7 +104,8 @@ class WhisperRecognizer:
         return {**self._common(options, language), "vad_filter": False}
 
     def recognize(
-        self, audio: np.ndarray, options: TranscribeOptions, language: str, on_position: PositionCallback | None = None
+        self, audio: np.ndarray, options: TranscribeOptions, language: str, on_position: PositionCallback | None = None,
+        *, fallback: bool = True,
     ) -> list[Segment]:
         # Within one 30 s window, conditioning on the text decoded so far only feeds a loop back into
         # itself when Whisper seeks on inside the window ("她的肩膀吓唬了" nine times over, measured
@@ -111,7 +115,8 @@ class WhisperRecognizer:
         # (on music it sometimes sampled a line that passed the hallucination tests, sometimes not).
         ctranslate2.set_random_seed(SAMPLING_SEED)
         pieces, _info = self.model.transcribe(
-            audio, condition_on_previous_text=conditioned, **self.transcribe_kwargs(options, language)
+            audio, condition_on_previous_text=conditioned, **self.transcribe_kwargs(options, language),
+            **({} if fallback else {"temperature": 0.0}),
         )
         segments = []
         for piece in pieces:
@@ -238,7 +243,8 @@ class FunASRRecognizer:
         return segments
 
     def recognize(
-        self, audio: np.ndarray, options: TranscribeOptions, language: str, on_position: PositionCallback | None = None
+        self, audio: np.ndarray, options: TranscribeOptions, language: str, on_position: PositionCallback | None = None,
+        *, fallback: bool = True,
     ) -> list[Segment]:
         segments = self._one(audio, options, language)
         if on_position:

@@ -102,8 +102,10 @@ class Engine:
         report(duration, duration, "recognition")
         return self._result(recognised, duration, options, recognizer.name, recognizer.device.label, started)
 
-    def transcribe_samples(self, samples: np.ndarray, options: TranscribeOptions) -> TranscriptResult:
-        """Recognise 16 kHz mono samples already cut to speech (a live utterance): no VAD pass."""
+    def transcribe_samples(self, samples: np.ndarray, options: TranscribeOptions, *,
+                           fallback: bool = True) -> TranscriptResult:
+        """Recognise 16 kHz mono samples already cut to speech (a live utterance): no VAD pass.
+        fallback=False decodes once, without Whisper's temperature fallback (see asr.py)."""
         options = options.validated()
         recognizer = self.models.get(options.model)
         started = time.perf_counter()
@@ -112,7 +114,8 @@ class Engine:
         whole = Span(0, -(-len(samples) * 1000 // SAMPLE_RATE))
         for span, speech in without_digital_silence([(whole, samples)]):  # nothing when all zeros
             language, probability = recognizer.resolve_language(options, speech)
-            segments = _shifted(recognizer.recognize(speech, options, language), span.start_ms / 1000, language)
+            found = recognizer.recognize(speech, options, language, fallback=fallback)
+            segments = _shifted(found, span.start_ms / 1000, language)
         if language == AUTO:
             language = language_from_text("".join(s.text for s in segments)) if segments else options.language
         return self._result(_Recognised(segments, language, probability), duration, options, recognizer.name,

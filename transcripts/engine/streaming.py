@@ -93,6 +93,8 @@ class UtteranceCutter:
         start = self._open_start()
         if start is None or self.vad_ms - max(start, self.last_partial_ms) < self.settings.partial_every_ms:
             return None
+        if getattr(self.detector, "pausing", False):  # its final is due: a partial now would delay it
+            return None
         self.last_partial_ms = self.vad_ms
         return Utterance(start, self.vad_ms, self._slice(start - self.pad_before, self.vad_ms))
 

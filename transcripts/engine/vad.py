@@ -149,6 +149,11 @@ class SileroDetector:
         """Where speech that has not ended yet began (ms), for a live stream; None at the end."""
         return None if self.final else self.state.start
 
+    @property
+    def pausing(self) -> bool:
+        """Open speech has gone quiet: it ends within min_silence_ms unless the speaker goes on."""
+        return not self.final and self.state.silence_from is not None
+
     def spans(self) -> list[Span]:
         """Closed spans; once the last chunk was fed, speech still open ends with the audio."""
         return self.state.closed_at_end() if self.final else list(self.state.spans)
