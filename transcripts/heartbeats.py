@@ -8,10 +8,15 @@ the worker last reported. runplatform gives each worker cluster it starts an id
 """
 from __future__ import annotations
 
+import logging
 import os
 import socket
 
 from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
+# What holder() says when the cache cannot be read: somebody, so nothing is taken back for it.
+UNKNOWN = "?"
 
 HEARTBEAT_SECONDS = 60
 # A worker reports at most this often (from the engine's progress callback).
@@ -28,16 +33,28 @@ def _key(transcript_id: int) -> str:
 
 
 def beat(transcript_id: int) -> None:
-    cache.set(_key(transcript_id), worker_name(), HEARTBEAT_SECONDS)
+    """A cache that is down must not stop the recognition: the timeout still covers the file."""
+    try:
+        cache.set(_key(transcript_id), worker_name(), HEARTBEAT_SECONDS)
+    except Exception:
+        logger.warning("Could not record the heartbeat of transcript %s", transcript_id, exc_info=True)
 
 
 def clear(transcript_id: int) -> None:
-    cache.delete(_key(transcript_id))
+    try:
+        cache.delete(_key(transcript_id))
+    except Exception:
+        logger.warning("Could not clear the heartbeat of transcript %s", transcript_id, exc_info=True)
 
 
 def holder(transcript_id: int) -> str | None:
-    """The worker that last reported on this transcript, or None when none has for a while."""
-    return cache.get(_key(transcript_id))
+    """The worker that last reported on this transcript; None when none has for a while, UNKNOWN
+    when the cache cannot say."""
+    try:
+        return cache.get(_key(transcript_id))
+    except Exception:
+        logger.warning("Could not read the heartbeat of transcript %s", transcript_id, exc_info=True)
+        return UNKNOWN
 
 
 def held_by_cluster(transcript_id: int, cluster_id: str) -> bool:
