@@ -5,11 +5,19 @@ from rest_framework import serializers
 
 from asrplatform.params import MAX_ID
 from transcripts.engine import EngineError
-from transcripts.engine.options import CHINESE_SCRIPTS, MAX_CUE_SECONDS_RANGE, MAX_LINE_CHARS_RANGE, VAD_MODELS
+from transcripts.engine.options import (
+    CHINESE_SCRIPTS, MAX_CUE_SECONDS_RANGE, MAX_LINE_CHARS_RANGE, VAD_MODELS, line_chars_allowed,
+)
 from transcripts.engine.text import parse_hotwords
 from transcripts.forms import LANGUAGE_CHOICES, VAD_MODEL_CHOICES
 from transcripts.models import HotwordLibrary, Transcript
 from transcripts.request_options import requested_model
+
+
+def line_chars_or_error(value: int | None) -> int | None:
+    if value is not None and not line_chars_allowed(value):
+        raise serializers.ValidationError(f"Use 0 (by language) or at least {MAX_LINE_CHARS_RANGE[0]}.")
+    return value
 
 
 class RecognitionOptionsSerializer(serializers.Serializer):
@@ -34,7 +42,7 @@ class RecognitionOptionsSerializer(serializers.Serializer):
         min_value=MAX_CUE_SECONDS_RANGE[0], max_value=MAX_CUE_SECONDS_RANGE[1], required=False,
         help_text="Longest subtitle cue (segment), in seconds; default 7.")
     max_line_chars = serializers.IntegerField(
-        min_value=0, max_value=MAX_LINE_CHARS_RANGE[1], required=False,
+        min_value=0, max_value=MAX_LINE_CHARS_RANGE[1], required=False, validators=[line_chars_or_error],
         help_text=f"Characters per subtitle line (two lines per cue): 0 (default) for 16 in Chinese, "
                   f"Japanese and Korean and 42 otherwise, or {MAX_LINE_CHARS_RANGE[0]} to {MAX_LINE_CHARS_RANGE[1]}.")
 
@@ -44,14 +52,6 @@ class RecognitionOptionsSerializer(serializers.Serializer):
         except EngineError as e:
             raise serializers.ValidationError(e.message) from None
 
-    def validate_max_line_chars(self, value: int) -> int:
-        return line_chars_or_error(value)
-
-
-def line_chars_or_error(value: int | None) -> int | None:
-    if value and value < MAX_LINE_CHARS_RANGE[0]:
-        raise serializers.ValidationError(f"Use 0 (by language) or at least {MAX_LINE_CHARS_RANGE[0]}.")
-    return value
 
 
 class TranscriptCreateSerializer(RecognitionOptionsSerializer):

@@ -2,7 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from transcripts.engine.languages import WHISPER_LANGUAGES
-from transcripts.engine.options import CHINESE_SCRIPTS, MAX_CUE_SECONDS_RANGE, MAX_LINE_CHARS_RANGE
+from transcripts.engine.options import (
+    CHINESE_SCRIPTS, MAX_CUE_SECONDS_RANGE, MAX_LINE_CHARS_RANGE, line_chars_allowed,
+)
 
 LANGUAGE_CHOICES = [("auto", "auto")] + [(code, code) for code in sorted(WHISPER_LANGUAGES)]
 
@@ -28,7 +30,7 @@ class SharedOptionsForm(forms.Form):
 
     def clean_max_line_chars(self):
         value = self.cleaned_data["max_line_chars"]
-        if value and value < MAX_LINE_CHARS_RANGE[0]:
+        if value is not None and not line_chars_allowed(value):
             raise forms.ValidationError(_("Use 0 (by language) or at least %(low)d.") % {"low": MAX_LINE_CHARS_RANGE[0]})
         return value
 

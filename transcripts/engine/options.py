@@ -18,6 +18,11 @@ MAX_CUE_SECONDS_RANGE = (1.0, 30.0)
 MAX_LINE_CHARS_RANGE = (8, 100)
 
 
+def line_chars_allowed(value: int) -> bool:
+    """max_line_chars: 0 (by language) or within MAX_LINE_CHARS_RANGE; the rule every door checks."""
+    return value == 0 or MAX_LINE_CHARS_RANGE[0] <= value <= MAX_LINE_CHARS_RANGE[1]
+
+
 @dataclass(frozen=True)
 class TranscribeOptions:
     # A catalogue name ("whisper-base", "whisper-tiny.en") or a local model directory.
@@ -68,8 +73,8 @@ class TranscribeOptions:
                 f"max_cue_seconds must be from {MAX_CUE_SECONDS_RANGE[0]:g} to {MAX_CUE_SECONDS_RANGE[1]:g}, "
                 f"got {self.max_cue_seconds!r}."
             )
-        if isinstance(self.max_line_chars, bool) or not isinstance(self.max_line_chars, int) or not (
-                self.max_line_chars == 0 or MAX_LINE_CHARS_RANGE[0] <= self.max_line_chars <= MAX_LINE_CHARS_RANGE[1]):
+        if isinstance(self.max_line_chars, bool) or not isinstance(self.max_line_chars, int) \
+                or not line_chars_allowed(self.max_line_chars):
             raise InvalidOptionError(
                 f"max_line_chars must be 0 (by language) or from {MAX_LINE_CHARS_RANGE[0]} to "
                 f"{MAX_LINE_CHARS_RANGE[1]}, got {self.max_line_chars!r}."
