@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import accumulate
 
 from transcripts.engine.languages import join_texts
 from transcripts.engine.result import Segment, Word
@@ -191,7 +192,7 @@ class _Layout:
     def _best_cut(self, low: int, high: int) -> int:
         weights = [len(unit.text.strip()) or 1 for unit in self.units[low:high]]
         total = sum(weights)
-        before = [sum(weights[: k - low]) for k in range(low + 1, high)]
+        before = list(accumulate(weights))[:-1]  # text before each candidate cut
         candidates = list(range(low + 1, high))
         # Both sides at least a quarter of the text where the text allows it.
         balanced = [k for k, b in zip(candidates, before) if min(b, total - b) * 4 >= total]
