@@ -6,12 +6,37 @@ from rest_framework import serializers
 from asrplatform.params import MAX_ID
 from transcripts.engine import EngineError
 from transcripts.engine.options import (
-    CHINESE_SCRIPTS, MAX_CUE_SECONDS_RANGE, MAX_LINE_CHARS_RANGE, VAD_MODELS, line_chars_allowed,
+    CHINESE_SCRIPTS, MAX_CUE_SECONDS_RANGE, MAX_LINE_CHARS_RANGE, SPEAKER_COUNT_RANGE, VAD_MODELS,
+    line_chars_allowed,
 )
 from transcripts.engine.text import parse_hotwords
 from transcripts.forms import LANGUAGE_CHOICES, VAD_MODEL_CHOICES
 from transcripts.models import HotwordLibrary, Transcript
 from transcripts.request_options import requested_model
+
+
+def speaker_count_field(help_text: str) -> serializers.IntegerField:
+    return serializers.IntegerField(min_value=SPEAKER_COUNT_RANGE[0], max_value=SPEAKER_COUNT_RANGE[1], required=False,
+                                    allow_null=True, default=None, help_text=help_text)
+
+
+class SpeakerOptionsSerializer(serializers.Serializer):
+    """Who spoke when: shared by /api/ and /v1/."""
+
+    diarize = serializers.BooleanField(required=False, allow_null=True, default=None,
+                                       help_text="Label speakers (S1, S2, ...); a speaker count turns it on too.")
+    num_speakers = speaker_count_field("The number of speakers, when known.")
+    min_speakers = speaker_count_field("At least this many speakers.")
+    max_speakers = speaker_count_field("At most this many speakers.")
+
+    def validate(self, data: dict) -> dict:
+        data = super().validate(data)
+        low, high, exact = data.get("min_speakers"), data.get("max_speakers"), data.get("num_speakers")
+        if low and high and low > high:
+            raise serializers.ValidationError({"max_speakers": "Must be at least min_speakers."})
+        if exact and (low or high):
+            raise serializers.ValidationError({"num_speakers": "Give num_speakers or min/max_speakers, not both."})
+        return data
 
 
 def line_chars_or_error(value: int | None) -> int | None:
@@ -20,7 +45,7 @@ def line_chars_or_error(value: int | None) -> int | None:
     return value
 
 
-class RecognitionOptionsSerializer(serializers.Serializer):
+class RecognitionOptionsSerializer(SpeakerOptionsSerializer):
     """Fields left out take the team's defaults (settings page), then the built-in ones."""
 
     language = serializers.ChoiceField(choices=LANGUAGE_CHOICES, required=False,

@@ -83,7 +83,7 @@ def realistic_recording(clips: dict[str, tuple[np.ndarray, str]], *, seed: int, 
     pieces.append(np.zeros(int(rng.uniform(*pauses_s) * 16000), np.float32))
     audio = np.concatenate(pieces)
     if noise_dbfs is not None:
-        audio = np.clip(audio + white_noise(len(audio) / 16000, noise_dbfs, seed=seed + 1000)[: len(audio)], -1, 1)
+        audio = np.clip(audio + white_noise((len(audio) + 1) / 16000, noise_dbfs, seed=seed + 1000)[: len(audio)], -1, 1)
     return Recording(audio.astype(np.float32), timeline, references)
 
 

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from transcripts.engine.languages import WHISPER_LANGUAGES
 from transcripts.engine.options import (
-    CHINESE_SCRIPTS, MAX_CUE_SECONDS_RANGE, MAX_LINE_CHARS_RANGE, line_chars_allowed,
+    CHINESE_SCRIPTS, MAX_CUE_SECONDS_RANGE, MAX_LINE_CHARS_RANGE, SPEAKER_COUNT_RANGE, line_chars_allowed,
 )
 
 LANGUAGE_CHOICES = [("auto", "auto")] + [(code, code) for code in sorted(WHISPER_LANGUAGES)]
@@ -27,6 +27,7 @@ class SharedOptionsForm(forms.Form):
         label=_("Characters per subtitle line"), required=False, initial=0,
         min_value=0, max_value=MAX_LINE_CHARS_RANGE[1],
         help_text=_("0: 16 for Chinese, Japanese and Korean, 42 for other languages."))
+    diarize = forms.BooleanField(label=_("Label speakers (who spoke when)"), required=False, initial=False)
 
     def clean_max_line_chars(self):
         value = self.cleaned_data["max_line_chars"]
@@ -39,7 +40,29 @@ class SharedOptionsForm(forms.Form):
         self.fields["libraries"].choices = [(str(lib.id), lib.name) for lib in libraries]
 
 
-class RecognizeForm(SharedOptionsForm):
+def _speaker_count(label):
+    return forms.IntegerField(label=label, required=False, min_value=SPEAKER_COUNT_RANGE[0],
+                              max_value=SPEAKER_COUNT_RANGE[1])
+
+
+class SpeakerCountsForm(SharedOptionsForm):
+    """Per-request speaker counts (a team default would be wrong for most of its recordings)."""
+
+    num_speakers = _speaker_count(_("Number of speakers"))
+    min_speakers = _speaker_count(_("At least this many speakers"))
+    max_speakers = _speaker_count(_("At most this many speakers"))
+
+    def clean(self):
+        data = super().clean()
+        low, high, exact = data.get("min_speakers"), data.get("max_speakers"), data.get("num_speakers")
+        if low and high and low > high:
+            self.add_error("max_speakers", _("Must be at least the smallest number of speakers."))
+        if exact and (low or high):
+            self.add_error("num_speakers", _("Give the number of speakers, or a range, not both."))
+        return data
+
+
+class RecognizeForm(SpeakerCountsForm):
     audio = forms.FileField(label=_("Audio file"))
     field_order = ["audio"]
 
@@ -58,7 +81,7 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(item, initial) for item in files]
 
 
-class BatchForm(SharedOptionsForm):
+class BatchForm(SpeakerCountsForm):
     audio = MultipleFileField(label=_("Audio files"), help_text=_("Several files at once."))
     field_order = ["audio"]
 
@@ -84,7 +107,7 @@ class TeamDefaultsForm(SharedOptionsForm):
     max_segment_ms = forms.IntegerField(label=_("Longest segment (ms)"), min_value=1000, max_value=30000)
     model = forms.ChoiceField(label=_("Model"), choices=())
     field_order = ["language", "itn", "chinese_script", "libraries", "vad", "max_segment_ms", "max_cue_seconds",
-                   "max_line_chars", "model"]
+                   "max_line_chars", "diarize", "model"]
 
     def __init__(self, *args, libraries=(), models=(), **kwargs):
         super().__init__(*args, libraries=libraries, **kwargs)

@@ -73,6 +73,8 @@ class Transcript(models.Model):
     # Every language recognised (main one first), and speech VAD found that gave no text (with why).
     languages = models.JSONField(default=list, blank=True)
     dropped = models.JSONField(default=list, blank=True)
+    # Names people gave the diarised speakers ({"S1": "张经理"}); segments keep the labels.
+    speaker_names = models.JSONField(default=dict, blank=True)
     model = models.CharField(max_length=255, blank=True)
     device = models.CharField(max_length=32, blank=True)
     processing_seconds = models.FloatField(null=True, blank=True)

@@ -10,14 +10,15 @@ from accounts.models import Team
 from transcripts.engine import TranscribeOptions
 from transcripts.engine.errors import UnknownModelError
 from transcripts.engine.models import CATALOGUE
+from transcripts.engine.options import SPEAKER_COUNT_FIELDS
 from transcripts.selectors import hotwords_for
 
 _TERM_SEPARATORS = re.compile(r"[\n,，;；]")
 # What a team can set as its defaults (settings page); requests may override each.
 TEAM_DEFAULT_KEYS = ("language", "itn", "chinese_script", "libraries", "vad", "max_segment_ms", "max_cue_seconds",
-                     "max_line_chars", "model")
+                     "max_line_chars", "diarize", "model")
 _OPTION_KEYS = ("language", "itn", "chinese_script", "word_timestamps", "split_channels", "vad", "max_segment_ms",
-                "max_cue_seconds", "max_line_chars")
+                "max_cue_seconds", "max_line_chars", "diarize", *SPEAKER_COUNT_FIELDS)
 
 
 def split_terms(text: str) -> list[str]:

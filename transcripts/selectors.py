@@ -56,4 +56,5 @@ def transcript_result(transcript: Transcript) -> TranscriptResult:
         "segments": transcript.segments, "model": transcript.model, "device": transcript.device,
         "languages": transcript.languages, "dropped": transcript.dropped,
         "options": transcript.options, "processing_seconds": transcript.processing_seconds or 0.0,
+        "speaker_names": transcript.speaker_names or {},
     })

@@ -6,15 +6,17 @@ from rest_framework import serializers
 from api.openai.responses import RESPONSE_FORMATS
 from asrplatform.params import MAX_ID
 from transcripts.engine.errors import UnknownModelError
-from api.serializers import line_chars_or_error
-from transcripts.engine.options import CHINESE_SCRIPTS, MAX_CUE_SECONDS_RANGE, MAX_LINE_CHARS_RANGE
+from api.serializers import SpeakerOptionsSerializer, line_chars_or_error
+from transcripts.engine.options import (
+    CHINESE_SCRIPTS, MAX_CUE_SECONDS_RANGE, MAX_LINE_CHARS_RANGE, SPEAKER_COUNT_FIELDS,
+)
 from transcripts.request_options import requestable_models, requested_model
 
 # OpenAI clients name "whisper-1" (or a newer transcription model); it means our default model.
 OPENAI_MODEL_ALIASES = ("whisper-1", "gpt-4o-transcribe", "gpt-4o-mini-transcribe")
 
 
-class TranscriptionForm(serializers.Serializer):
+class TranscriptionForm(SpeakerOptionsSerializer):
     file = serializers.FileField()
     model = serializers.CharField()
     language = serializers.CharField(required=False, allow_blank=True)
@@ -49,6 +51,7 @@ class TranscriptionForm(serializers.Serializer):
             ) from None
 
     def validate(self, data: dict) -> dict:
+        data = super().validate(data)
         if data["timestamp_granularities"] and data["response_format"] != "verbose_json":
             raise serializers.ValidationError(
                 {"timestamp_granularities": "timestamp_granularities needs response_format=verbose_json."})
@@ -62,4 +65,5 @@ class TranscriptionForm(serializers.Serializer):
                 "hotwords": data["hotwords"], "libraries": data["hotword_library_ids"] or None, "itn": data["itn"],
                 "chinese_script": data.get("chinese_script"), "split_channels": data["split_channels"],
                 "word_timestamps": "word" in data["timestamp_granularities"],
-                "max_cue_seconds": data["max_cue_seconds"], "max_line_chars": data["max_line_chars"]}
+                "max_cue_seconds": data["max_cue_seconds"], "max_line_chars": data["max_line_chars"],
+                "diarize": data["diarize"], **{name: data[name] for name in SPEAKER_COUNT_FIELDS}}

@@ -6,7 +6,7 @@ import math
 from django.http import HttpResponse, JsonResponse
 
 from transcripts.engine import TranscriptResult
-from transcripts.engine.formats import CONTENT_TYPES, display_text, render
+from transcripts.engine.formats import CONTENT_TYPES, display_text, render, segment_text
 
 RESPONSE_FORMATS = ("json", "text", "srt", "verbose_json", "vtt")
 
@@ -20,8 +20,11 @@ def _verbose(result: TranscriptResult, granularities: list[str], use_itn: bool) 
     }
     if "segment" in granularities:
         body["segments"] = [
-            {"id": i, "seek": 0, "start": s.start, "end": s.end, "text": display_text(s, use_itn), "tokens": [],
-             "temperature": 0.0, "avg_logprob": 0.0, "compression_ratio": 0.0, "no_speech_prob": 0.0}
+            {"id": i, "seek": 0, "start": s.start, "end": s.end,
+             # the speaker has its own field; a channel label stays in the text, as before
+             "text": segment_text(s, use_itn) if s.speaker else display_text(s, use_itn), "tokens": [],
+             "temperature": 0.0, "avg_logprob": 0.0, "compression_ratio": 0.0, "no_speech_prob": 0.0,
+             **({"speaker": result.speaker_name(s.speaker)} if s.speaker else {})}
             for i, s in enumerate(result.segments)
         ]
     if "word" in granularities:

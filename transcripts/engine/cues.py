@@ -240,7 +240,7 @@ def split_into_cues(segment: Segment, max_seconds: float, max_chars: int) -> lis
 
 def joined_clauses(cues: list[Segment], max_seconds: float, max_chars_of) -> list[Segment]:
     """Neighbouring cues that are parts of one sentence (the first ends in a clause mark and runs
-    straight into the second, same channel and language) joined while they still fit: Whisper
+    straight into the second, same channel, speaker and language) joined while they still fit: Whisper
     often writes a sentence as several short segments, each too brief to read as a subtitle.
     `max_chars_of(language)` is the line length for a cue's language."""
     joined: list[Segment] = []
@@ -259,6 +259,7 @@ def joined_clauses(cues: list[Segment], max_seconds: float, max_chars_of) -> lis
 def _continues(previous: Segment, cue: Segment) -> bool:
     tail = previous.text.rstrip()
     return (bool(tail) and tail[-1] in _CLAUSE_MARKS and previous.channel == cue.channel
+            and previous.speaker == cue.speaker
             and previous.language == cue.language and cue.start - previous.end < PAUSE_SECONDS)
 
 

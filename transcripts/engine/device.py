@@ -19,6 +19,17 @@ class DeviceChoice:
     def label(self) -> str:
         return f"cuda:{self.index}" if self.device == "cuda" else "cpu"
 
+    @property
+    def torch_device(self) -> str:
+        """Where torch models (the speaker encoder) run: the same GPU when this torch build has
+        CUDA, else the CPU (the CPU-only torch wheel beside a CUDA CTranslate2 is a valid install)."""
+        if self.device == "cuda":
+            import torch
+
+            if torch.cuda.is_available():
+                return self.label
+        return "cpu"
+
 
 def cuda_device_count() -> int:
     try:

@@ -8,12 +8,21 @@ from collections.abc import Callable
 
 from transcripts.engine.cues import line_limit, wrap_lines
 from transcripts.engine.errors import InvalidOptionError
+from transcripts.engine.languages import join_texts
 from transcripts.engine.result import Segment, TranscriptResult
 
 
-def display_text(segment: Segment, use_itn: bool) -> str:
-    text = segment.itn_text if use_itn and segment.itn_text else segment.text
-    return segment.labelled(text.strip())
+def segment_text(segment: Segment, use_itn: bool) -> str:
+    return (segment.itn_text if use_itn and segment.itn_text else segment.text).strip()
+
+
+def display_text(segment: Segment, use_itn: bool, result: TranscriptResult | None = None) -> str:
+    """A segment's text as exports show it: after its speaker's name ("张经理: ...") when speakers
+    are known, else after its channel ("[left] ...") when channels were split."""
+    if segment.speaker:
+        name = result.speaker_name(segment.speaker) if result is not None else segment.speaker
+        return f"{name}: {segment_text(segment, use_itn)}"
+    return segment.labelled(segment_text(segment, use_itn))
 
 
 def _timestamp(seconds: float, decimal: str) -> str:
@@ -25,14 +34,36 @@ def _timestamp(seconds: float, decimal: str) -> str:
 
 
 def render_txt(result: TranscriptResult, use_itn: bool = True) -> str:
+    if result.speakers:
+        return "".join(f"{result.speaker_name(speaker)}: {text}\n" for speaker, text in speaker_turns(result, use_itn))
     text = result.itn_text if use_itn and result.itn_text else result.text
     return text + "\n" if text else ""
 
 
-def cue_lines(result: TranscriptResult, segment: Segment, use_itn: bool) -> str:
-    """A segment's text as subtitle lines of the transcript's line length (see cues.py)."""
+def speaker_turns(result: TranscriptResult, use_itn: bool) -> list[tuple[str | None, str]]:
+    """Consecutive cues of one speaker joined into turns: (speaker label, text)."""
+    turns: list[tuple[str | None, list[Segment]]] = []
+    for segment in result.segments:
+        if turns and turns[-1][0] == segment.speaker:
+            turns[-1][1].append(segment)
+        else:
+            turns.append((segment.speaker, [segment]))
+    return [(speaker, join_texts([segment_text(s, use_itn) for s in segments], segments[0].language or result.language))
+            for speaker, segments in turns]
+
+
+def cue_lines(result: TranscriptResult, segment: Segment, use_itn: bool, *, voice: bool = False) -> str:
+    """A segment's text as subtitle lines of the transcript's line length (see cues.py); with
+    `voice`, the speaker goes into a WebVTT voice tag instead of the text."""
     limit = line_limit(segment.language or result.language, int(result.options.get("max_line_chars") or 0))
-    return "\n".join(wrap_lines(display_text(segment, use_itn), limit))
+    if voice and segment.speaker:
+        name = escape_vtt(result.speaker_name(segment.speaker))
+        return f"<v {name}>" + "\n".join(wrap_lines(escape_vtt(segment_text(segment, use_itn)), limit))
+    return "\n".join(wrap_lines(display_text(segment, use_itn, result), limit))
+
+
+def escape_vtt(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def render_srt(result: TranscriptResult, use_itn: bool = True) -> str:
@@ -45,7 +76,7 @@ def render_srt(result: TranscriptResult, use_itn: bool = True) -> str:
 
 def render_vtt(result: TranscriptResult, use_itn: bool = True) -> str:
     cues = [
-        f"{_timestamp(seg.start, '.')} --> {_timestamp(seg.end, '.')}\n{cue_lines(result, seg, use_itn)}\n"
+        f"{_timestamp(seg.start, '.')} --> {_timestamp(seg.end, '.')}\n{cue_lines(result, seg, use_itn, voice=True)}\n"
         for seg in result.segments
     ]
     return "WEBVTT\n\n" + "\n".join(cues)
@@ -69,13 +100,14 @@ def spreadsheet_safe(value: object) -> object:
 
 def _rows(result: TranscriptResult) -> list[list[str]]:
     return [
-        [f"{seg.start:.3f}", f"{seg.end:.3f}", seg.channel or "",
-         spreadsheet_safe(seg.text.strip()), spreadsheet_safe(seg.itn_text.strip())]
+        [f"{seg.start:.3f}", f"{seg.end:.3f}", seg.channel or "", spreadsheet_safe(seg.text.strip()),
+         spreadsheet_safe(seg.itn_text.strip()), spreadsheet_safe(result.speaker_name(seg.speaker))]
         for seg in result.segments
     ]
 
 
-_COLUMNS = ["start", "end", "channel", "text", "itn_text"]
+# speaker last: files read by column position before diarisation existed still read the same
+_COLUMNS = ["start", "end", "channel", "text", "itn_text", "speaker"]
 
 
 def render_csv(result: TranscriptResult, use_itn: bool = True) -> str:
@@ -95,6 +127,17 @@ def render_tsv(result: TranscriptResult, use_itn: bool = True) -> str:
     return buffer.getvalue()
 
 
+def render_rttm(result: TranscriptResult, use_itn: bool = True) -> str:
+    """Who spoke when in NIST's RTTM, the format diarisation is scored in: one SPEAKER line per
+    cue with a speaker (file id "audio"; names have their spaces replaced, RTTM splits on them)."""
+    lines = []
+    for seg in result.segments:
+        if seg.speaker and seg.end > seg.start:
+            name = "_".join(result.speaker_name(seg.speaker).split()) or seg.speaker
+            lines.append(f"SPEAKER audio 1 {seg.start:.3f} {seg.end - seg.start:.3f} <NA> <NA> {name} <NA> <NA>")
+    return "".join(line + "\n" for line in lines)
+
+
 Renderer = Callable[[TranscriptResult, bool], str]
 
 RENDERERS: dict[str, Renderer] = {
@@ -104,6 +147,7 @@ RENDERERS: dict[str, Renderer] = {
     "json": render_json,
     "csv": render_csv,
     "tsv": render_tsv,
+    "rttm": render_rttm,
 }
 
 CONTENT_TYPES = {
@@ -113,6 +157,7 @@ CONTENT_TYPES = {
     "json": "application/json",
     "csv": "text/csv; charset=utf-8",
     "tsv": "text/tab-separated-values; charset=utf-8",
+    "rttm": "text/plain; charset=utf-8",
 }
 
 

@@ -16,6 +16,8 @@ VAD_MODELS = ("fsmn", "silero", "none")
 DEFAULT_MODEL = "whisper-base"
 MAX_CUE_SECONDS_RANGE = (1.0, 30.0)
 MAX_LINE_CHARS_RANGE = (8, 100)
+SPEAKER_COUNT_RANGE = (1, 20)
+SPEAKER_COUNT_FIELDS = ("num_speakers", "min_speakers", "max_speakers")
 
 
 def line_chars_allowed(value: int) -> bool:
@@ -52,6 +54,13 @@ class TranscribeOptions:
     # ... that fit in two lines of this many characters; 0: 16 for Chinese, Japanese and Korean,
     # 42 for other languages (cues.line_limit).
     max_line_chars: int = 0
+    # Who spoke when (speakers.py): segments carry "S1", "S2", ... A speaker count fixes how many
+    # there are; min/max bound the automatic count. Giving any count turns diarisation on. With
+    # split_channels each channel is its own speaker instead.
+    diarize: bool = False
+    num_speakers: int | None = None
+    min_speakers: int | None = None
+    max_speakers: int | None = None
 
     def validated(self) -> "TranscribeOptions":
         """A copy with normalised values; raises InvalidOptionError on anything a user got wrong."""
@@ -79,12 +88,27 @@ class TranscribeOptions:
                 f"max_line_chars must be 0 (by language) or from {MAX_LINE_CHARS_RANGE[0]} to "
                 f"{MAX_LINE_CHARS_RANGE[1]}, got {self.max_line_chars!r}."
             )
+        self._check_speaker_counts()
         if not self.model or not str(self.model).strip():
             raise InvalidOptionError("model must name a model, e.g. 'whisper-base'.")
         hotwords = tuple(dict.fromkeys(h.strip() for h in self.hotwords if h and h.strip()))
         if len(hotwords) > 200 or sum(len(h) for h in hotwords) > 2000:
             raise InvalidOptionError("Too many hotwords: keep them under 200 terms and 2000 characters.")
-        return replace(self, language=normalise_language(self.language), hotwords=hotwords)
+        diarize = bool(self.diarize) or any(getattr(self, name) is not None for name in SPEAKER_COUNT_FIELDS)
+        return replace(self, language=normalise_language(self.language), hotwords=hotwords, diarize=diarize)
+
+    def _check_speaker_counts(self) -> None:
+        low, high = SPEAKER_COUNT_RANGE
+        for name in SPEAKER_COUNT_FIELDS:
+            value = getattr(self, name)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high):
+                raise InvalidOptionError(f"{name} must be a whole number from {low} to {high}, got {value!r}.")
+        if self.min_speakers and self.max_speakers and self.min_speakers > self.max_speakers:
+            raise InvalidOptionError(
+                f"min_speakers ({self.min_speakers}) is more than max_speakers ({self.max_speakers})."
+            )
+        if self.num_speakers and (self.min_speakers or self.max_speakers):
+            raise InvalidOptionError("Give either num_speakers or min_speakers/max_speakers, not both.")
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "TranscribeOptions":

@@ -27,9 +27,10 @@ from transcripts.engine.options import TranscribeOptions
 from transcripts.engine.packing import Member, Window, pack
 from transcripts.engine.result import Dropped, Segment, TranscriptResult, join_segments
 from transcripts.engine.segments import Span
+from transcripts.engine.speakers import SpeakerEmbeddings, SpeakerTurn, level_gain, labelled_segments
 from transcripts.engine.text import convert_chinese_script
 from transcripts.engine.typeset import punctuated_chinese, sentence_ends
-from transcripts.engine.vad import SpeechMap, detect_speech
+from transcripts.engine.vad import SpeechMap, VadOptions, detect_speech
 
 # Called with (seconds of audio done in this stage, total seconds, stage): stage is "vad" while
 # speech is being found, then "recognition".
@@ -64,6 +65,7 @@ class _Recognised:
     language: str
     probability: float
     dropped: list[Dropped] = field(default_factory=list)
+    turns: list[SpeakerTurn] = field(default_factory=list)  # who spoke when, when diarised
 
 
 class Engine:
@@ -87,6 +89,8 @@ class Engine:
             duration = audio.duration
             runs = [self._from_samples(recognizer, samples, options, report, label) for label, samples in audio.channels()]
             recognised = _merge_channels(runs)
+            for segment in recognised.segments:
+                segment.speaker = segment.channel  # named S1, S2, ... in _result
         elif options.vad == "none":
             audio = decode_audio(source)
             self._check_duration(audio.duration)
@@ -98,7 +102,8 @@ class Engine:
             speech = detect_speech(source, options.vad_options(), lambda done, _: report(done, expected, "vad"))
             duration = speech.duration_ms / 1000
             self._check_duration(duration)
-            recognised = self._from_speech(recognizer, speech, (c for c, _ in iter_audio(source)), options, report)
+            recognised = self._from_speech(recognizer, speech, (c for c, _ in iter_audio(source)), options, report,
+                                           self._embeddings(speech.speech_rms, options, recognizer))
         report(duration, duration, "recognition")
         return self._result(recognised, duration, options, recognizer.name, recognizer.device.label, started)
 
@@ -126,7 +131,12 @@ class Engine:
         for segment in recognised.segments:
             clamp_to_duration(segment, duration)
             segment.language = segment.language or recognised.language
-        segments = finish_segments(recognised.segments, options, self.config.cache_dir)
+        segments = recognised.segments
+        if options.split_channels:
+            segments = speakers_in_order(segments)
+        elif options.diarize:
+            segments = labelled_segments(segments, recognised.turns)
+        segments = finish_segments(segments, options, self.config.cache_dir)
         return TranscriptResult(
             text=join_segments(segments, recognised.language),
             itn_text=join_segments(segments, recognised.language, itn=True),
@@ -153,23 +163,39 @@ class Engine:
                       report: ProgressCallback, channel: str | None) -> _Recognised:
         """One channel held in memory (mono without VAD, or one side of a split recording)."""
         duration = len(samples) / SAMPLE_RATE
+        diarize = options.diarize and channel is None
         if options.vad == "none":
             language, probability = recognizer.resolve_language(options, samples)
             segments = recognizer.recognize(samples, options, language, lambda done: report(done, duration, "recognition"))
             segments = _shifted(segments, 0.0, language)
             result = _Recognised(segments, main_language(segments, language), probability)
+            if diarize:  # the speaker windows still need to know where the speech is
+                speech = detect_speech(samples, VadOptions())
+                embeddings = self._embeddings(speech.speech_rms, options, recognizer)
+                for span, clip in iter_clips(array_chunks(samples), speech.segments):
+                    embeddings.add(span.start_ms / 1000, clip)
+                result.turns = _turns(embeddings, options)
         else:
             speech = detect_speech(samples, options.vad_options())
-            result = self._from_speech(recognizer, speech, array_chunks(samples), options, report)
+            embeddings = self._embeddings(speech.speech_rms, options, recognizer) if diarize else None
+            result = self._from_speech(recognizer, speech, array_chunks(samples), options, report, embeddings)
         for segment in result.segments:
             segment.channel = channel
         return result
 
+    def _embeddings(self, rms: float, options: TranscribeOptions, recognizer: Recognizer) -> SpeakerEmbeddings | None:
+        if not options.diarize or options.split_channels:
+            return None
+        return SpeakerEmbeddings(gain=level_gain(rms), device=recognizer.device.torch_device)
+
     def _from_speech(self, recognizer: Recognizer, speech: SpeechMap, chunks: Iterable[np.ndarray],
-                     options: TranscribeOptions, report: ProgressCallback) -> _Recognised:
+                     options: TranscribeOptions, report: ProgressCallback,
+                     embeddings: SpeakerEmbeddings | None = None) -> _Recognised:
         duration = speech.duration_ms / 1000
         recognised = _Recognised([], options.language, 0.0)
         clips = without_digital_silence(iter_clips(chunks, speech.segments))
+        if embeddings is not None:
+            clips = embeddings.tap(clips)
         max_ms = min(self.config.window_ms, options.max_segment_ms) if recognizer.packs_windows else 0
         for batch in _batches(pack(clips, max_ms=max_ms), self.config.batch_size):
             again = self._decode(recognizer, batch, options, recognised)
@@ -178,6 +204,8 @@ class Engine:
             report(batch[-1].end_ms / 1000, duration, "recognition")
         recognised.segments.sort(key=lambda s: s.start)
         recognised.language = main_language(recognised.segments, options.language)
+        if embeddings is not None:
+            recognised.turns = _turns(embeddings, options)
         return recognised
 
     def _decode(self, recognizer: Recognizer, windows: list[Window], options: TranscribeOptions,
@@ -253,6 +281,19 @@ class _Redo:
     member: Member
     language: str
     reason: str
+
+
+def _turns(embeddings: SpeakerEmbeddings, options: TranscribeOptions) -> list[SpeakerTurn]:
+    return embeddings.turns(options.num_speakers, options.min_speakers, options.max_speakers)
+
+
+def speakers_in_order(segments: list[Segment]) -> list[Segment]:
+    """Segments whose speaker is a raw label (a channel) renamed S1, S2, ... in order of first appearance."""
+    names: dict[str, str] = {}
+    for segment in segments:
+        if segment.speaker:
+            segment.speaker = names.setdefault(segment.speaker, f"S{len(names) + 1}")
+    return segments
 
 
 def _packed(members: list[_Redo], max_ms: int) -> Iterator[Window]:

@@ -24,6 +24,8 @@ class Segment:
     channel: str | None = None  # "left"/"right" (or ch1, ch2, ...) when channels were split
     words: list[Word] = field(default_factory=list)
     language: str | None = None  # the language it was decoded in (ISO code)
+    # "S1", "S2", ... in order of first appearance, when speakers were diarised or channels split.
+    speaker: str | None = None
 
     def labelled(self, text: str) -> str:
         return f"[{self.channel}] {text}" if self.channel else text
@@ -56,6 +58,16 @@ class TranscriptResult:
     languages: list[str] = field(default_factory=list)
     # Speech segments that gave no text (see Dropped).
     dropped: list[Dropped] = field(default_factory=list)
+    # Names people gave the speakers ("S1" -> "张经理"); exports show the name, the data keeps the label.
+    speaker_names: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def speakers(self) -> list[str]:
+        """The speaker labels present, in order of first appearance."""
+        return list(dict.fromkeys(s.speaker for s in self.segments if s.speaker))
+
+    def speaker_name(self, label: str | None) -> str:
+        return self.speaker_names.get(label, label) if label else ""
 
     @property
     def real_time_factor(self) -> float:
@@ -64,6 +76,7 @@ class TranscriptResult:
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["real_time_factor"] = round(self.real_time_factor, 4)
+        data["speakers"] = self.speakers
         return data
 
     @classmethod

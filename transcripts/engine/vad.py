@@ -92,6 +92,8 @@ class SpeechMap:
     raw: list[Span]
     duration_ms: int
     options: VadOptions
+    # RMS level of the speech the detector found (from the 10 ms energy track); 0 when none.
+    speech_rms: float = 0.0
 
 
 class Detector(Protocol):
@@ -307,9 +309,20 @@ def detect_speech(
         raise EmptyAudioError("The recording contains no audio samples. Choose a file with sound in it.")
     duration_ms = samples_seen * 1000 // SAMPLE_RATE
     raw = detector.spans()
+    energy = np.concatenate(energies) if energies else None
     segments = shape(
         raw, duration_ms=duration_ms, min_speech_ms=options.min_speech_ms, merge_gap_ms=options.merge_gap_ms,
         pad_ms=options.padding()[0], end_pad_ms=options.padding()[1], max_segment_ms=options.max_segment_ms,
-        frame_energy=np.concatenate(energies) if energies else None,
+        frame_energy=energy,
     )
-    return SpeechMap(segments=segments, raw=raw, duration_ms=duration_ms, options=options)
+    return SpeechMap(segments=segments, raw=raw, duration_ms=duration_ms, options=options,
+                     speech_rms=speech_rms(energy, raw))
+
+
+def speech_rms(energy: np.ndarray | None, spans: list[Span]) -> float:
+    """The RMS of the 10 ms frames inside `spans` (the level of the speech, not of the pauses)."""
+    if energy is None or not spans:
+        return 0.0
+    frames = [energy[span.start_ms // FRAME_MS: span.end_ms // FRAME_MS] for span in spans]
+    power = np.concatenate(frames).astype(np.float64) ** 2 if frames else np.zeros(0)
+    return float(np.sqrt(power.mean())) if len(power) else 0.0

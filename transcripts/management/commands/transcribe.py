@@ -35,6 +35,10 @@ class Command(BaseCommand):
         parser.add_argument("--max-line-chars", type=int, default=TranscribeOptions.max_line_chars,
                             help="characters per subtitle line, two lines per cue (default 0: 16 for Chinese, "
                                  "Japanese and Korean, 42 otherwise)")
+        parser.add_argument("--diarize", action="store_true", help="label who spoke when (S1, S2, ...)")
+        parser.add_argument("--num-speakers", type=int, default=None, help="the number of speakers, when known")
+        parser.add_argument("--min-speakers", type=int, default=None, help="at least this many speakers")
+        parser.add_argument("--max-speakers", type=int, default=None, help="at most this many speakers")
         parser.add_argument("--device", default=None, help="auto, cpu, cuda or cuda:N (default: ASR_DEVICE)")
         parser.add_argument("--threads", type=int, default=None, help="CPU threads (default: ASR_THREADS or all)")
 
@@ -77,6 +81,10 @@ class Command(BaseCommand):
             split_channels=opts["split_channels"],
             max_cue_seconds=opts["max_cue_seconds"],
             max_line_chars=opts["max_line_chars"],
+            diarize=opts["diarize"],
+            num_speakers=opts["num_speakers"],
+            min_speakers=opts["min_speakers"],
+            max_speakers=opts["max_speakers"],
         )
 
     def _transcribe_one(self, engine, source: Path, target: Path, options, fmt: str) -> bool:
