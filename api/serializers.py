@@ -102,8 +102,20 @@ class TranscriptSerializer(serializers.ModelSerializer):
 class TranscriptDetailSerializer(TranscriptSerializer):
     class Meta(TranscriptSerializer.Meta):
         fields = TranscriptSerializer.Meta.fields + ["language_probability", "languages", "options", "segments",
-                                                     "dropped"]
+                                                     "dropped", "speaker_names"]
         read_only_fields = fields
+
+
+class SpeakerEditSerializer(serializers.Serializer):
+    names = serializers.DictField(child=serializers.CharField(allow_blank=True, max_length=60), required=False,
+                                  help_text='Label to name, e.g. {"S1": "张经理"}; "" restores the label.')
+    segments = serializers.DictField(child=serializers.CharField(max_length=3), required=False,
+                                     help_text='Segment index to speaker label, e.g. {"3": "S2"}.')
+
+    def validate(self, data: dict) -> dict:
+        if not data.get("names") and not data.get("segments"):
+            raise serializers.ValidationError("Send names, segments, or both.")
+        return data
 
 
 class JobFileSerializer(serializers.Serializer):

@@ -12,7 +12,10 @@ from rest_framework.response import Response
 
 from api.base import TeamScopedMixin
 from api.errors import EngineRequestError
-from api.serializers import TranscriptCreateSerializer, TranscriptDetailSerializer, TranscriptSerializer
+from api.parsers import BoundedJSONParser
+from api.serializers import (
+    SpeakerEditSerializer, TranscriptCreateSerializer, TranscriptDetailSerializer, TranscriptSerializer,
+)
 from asrplatform.params import BadParameter, optional_date, optional_id, search_query
 from transcripts import services
 from transcripts.engine import EngineError
@@ -20,6 +23,7 @@ from transcripts.engine.formats import CONTENT_TYPES, render
 from transcripts.models import Status
 from transcripts.request_options import options_from
 from transcripts.selectors import transcript_result, transcripts_of, transcripts_search
+from transcripts.speaker_edits import SpeakerEditError, transcript_speakers_edit
 
 SEARCH_PARAMETERS = [
     OpenApiParameter("q", str, description="Words in the text, its normalised text or the file name."),
@@ -75,9 +79,10 @@ class TranscriptViewSet(TeamScopedMixin, mixins.ListModelMixin, mixins.RetrieveM
 
     @extend_schema(responses={(200, "text/plain"): OpenApiResponse(OpenApiTypes.STR),
                               409: OpenApiResponse(description="Not finished yet.")})
-    @action(detail=True, methods=["get"], url_path=r"download/(?P<fmt>txt|srt|vtt|json|csv|tsv)")
+    @action(detail=True, methods=["get"], url_path=r"download/(?P<fmt>txt|srt|vtt|json|csv|tsv|rttm)")
     def download(self, request, pk=None, fmt: str = "txt"):
-        """The transcript as plain text, subtitles (SRT/VTT), JSON or CSV/TSV of segments."""
+        """The transcript as plain text, subtitles (SRT/VTT), JSON, CSV/TSV of segments, or RTTM
+        (who spoke when, for diarised transcripts)."""
         transcript = self.get_object()
         if transcript.status != Status.DONE:
             return Response({"detail": f"The transcript is {transcript.status}; downloads need a finished one."},
@@ -85,3 +90,18 @@ class TranscriptViewSet(TeamScopedMixin, mixins.ListModelMixin, mixins.RetrieveM
         response = HttpResponse(render(transcript_result(transcript), fmt), content_type=CONTENT_TYPES[fmt])
         response["Content-Disposition"] = f'attachment; filename="transcript-{transcript.id}.{fmt}"'
         return response
+
+    @extend_schema(request=SpeakerEditSerializer, responses={200: TranscriptDetailSerializer},
+                   description="Name a finished transcript's speakers ({\"names\": {\"S1\": \"张经理\"}}; an empty name "
+                               "restores the label) and move segments to another speaker ({\"segments\": {\"3\": \"S2\"}}). "
+                               "Every download uses the names. All changes apply, or none.")
+    @action(detail=True, methods=["patch"], url_path="speakers", parser_classes=[BoundedJSONParser])
+    def speakers(self, request, pk=None):
+        form = SpeakerEditSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        transcript = self.get_object()
+        try:
+            transcript = transcript_speakers_edit(transcript_id=transcript.pk, team=self.team, **form.validated_data)
+        except SpeakerEditError as e:
+            raise ValidationError({"detail": str(e)}) from None
+        return Response(TranscriptDetailSerializer(transcript).data)

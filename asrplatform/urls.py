@@ -30,6 +30,7 @@ urlpatterns = [
     path("history/export.<str:fmt>", transcript_views.history_export, name="history-export"),
     path("history/delete/", transcript_views.history_delete, name="history-delete"),
     path("transcripts/<int:pk>/", transcript_views.transcript_detail, name="transcript-detail"),
+    path("transcripts/<int:pk>/speakers/", transcript_views.transcript_speakers, name="transcript-speakers"),
     path("transcripts/<int:pk>/audio/", transcript_views.transcript_audio, name="transcript-audio"),
     path("transcripts/<int:pk>/download/<str:fmt>/", transcript_views.transcript_download, name="transcript-download"),
     path("hotwords/", hotword_views.library_list, name="hotwords"),

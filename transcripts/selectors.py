@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 
 from accounts.models import Team
 from transcripts.engine import TranscriptResult
+from transcripts.engine.speakers import MAX_SPEAKERS
 from transcripts.engine.text import parse_hotwords
 from transcripts.models import HotwordLibrary, Transcript
 from transcripts.search import matching_transcript_ids
@@ -46,6 +47,25 @@ def transcripts_search(
     if date_to:
         rows = rows.filter(created_at__date__lte=date_to)
     return rows.select_related("created_by")
+
+
+def speakers_context(transcript: Transcript) -> dict:
+    """The detail page's speakers: each label with its name and colour (1-10, cycling), and the
+    segments as rows that carry theirs."""
+    labels = list(dict.fromkeys(s.get("speaker") for s in transcript.segments if s.get("speaker")))
+    names = transcript.speaker_names or {}
+
+    def person(label: str | None) -> dict | None:
+        if not label:
+            return None
+        return {"label": label, "name": names.get(label, label), "colour": (int(label[1:]) - 1) % 10 + 1}
+
+    numbers = [int(label[1:]) for label in labels]
+    following = max(numbers, default=0) + 1
+    return {"speakers": [person(label) for label in labels],
+            "next_speaker": f"S{following}" if labels and following <= MAX_SPEAKERS else None,
+            "rows": [{"index": i, "segment": s, "speaker": person(s.get("speaker"))}
+                     for i, s in enumerate(transcript.segments)]}
 
 
 def transcript_result(transcript: Transcript) -> TranscriptResult:

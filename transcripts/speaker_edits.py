@@ -41,9 +41,11 @@ def transcript_speakers_edit(*, transcript_id: int, team, names: dict | None = N
         present = {segment.get("speaker") for segment in stored} - {None}
         renamed = dict(transcript.speaker_names or {})
         for label, name in (names or {}).items():
-            if _valid_label(label) not in present:
-                raise SpeakerEditError(f"{label} does not speak in this transcript.")
             name = " ".join(str(name or "").split())
+            if _valid_label(label) not in present:
+                if not name:  # restoring the label of a speaker who no longer speaks: nothing to do
+                    continue
+                raise SpeakerEditError(f"{label} does not speak in this transcript.")
             if len(name) > MAX_NAME_CHARS:
                 raise SpeakerEditError(f"A speaker's name can be at most {MAX_NAME_CHARS} characters.")
             if name and name != label:

@@ -1,8 +1,11 @@
 """Pages: thin views over services and selectors, everything scoped to the current team."""
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts.current import require_membership, team_context
 from accounts.models import Membership
@@ -14,7 +17,8 @@ from transcripts.engine.formats import CONTENT_TYPES, render as render_result
 from transcripts.forms import RecognizeForm
 from transcripts.request_options import form_initial, options_from
 from transcripts.models import HotwordLibrary, Status
-from transcripts.selectors import transcript_result, transcripts_of, transcripts_search
+from transcripts.selectors import speakers_context, transcript_result, transcripts_of, transcripts_search
+from transcripts.speaker_edits import SpeakerEditError, transcript_speakers_edit
 
 
 @login_required
@@ -45,7 +49,32 @@ def recognize(request: HttpRequest) -> HttpResponse:
 def transcript_detail(request: HttpRequest, pk: int) -> HttpResponse:
     membership = require_membership(request)
     transcript = get_object_or_404(transcripts_of(team=membership.team), pk=pk)
-    return render(request, "transcripts/detail.html", {"transcript": transcript, **team_context(request)})
+    return render(request, "transcripts/detail.html", {"transcript": transcript, **speakers_context(transcript),
+                                                       **team_context(request)})
+
+
+@login_required
+@require_POST
+def transcript_speakers(request: HttpRequest, pk: int) -> HttpResponse:
+    """The speakers form of the detail page: names (`name-S1`) and each segment's speaker
+    (`segment-3`); only what changed is sent to the service."""
+    membership = require_membership(request, at_least=Membership.Role.MEMBER)
+    transcript = get_object_or_404(transcripts_of(team=membership.team), pk=pk)
+    current = transcript.speaker_names or {}
+    names = {label: value for key, value in request.POST.items() if key.startswith("name-")
+             if value.strip() != current.get(label := key.removeprefix("name-"), "")}
+    moved = {}
+    for index, segment in enumerate(transcript.segments):
+        chosen = request.POST.get(f"segment-{index}")
+        if chosen and chosen != segment.get("speaker"):
+            moved[index] = chosen
+    try:
+        transcript_speakers_edit(transcript_id=transcript.pk, team=membership.team, names=names, segments=moved)
+    except SpeakerEditError as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, _("Speakers saved; every download uses them."))
+    return redirect("transcript-detail", pk=transcript.pk)
 
 
 @login_required

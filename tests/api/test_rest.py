@@ -99,6 +99,61 @@ def test_downloads_in_each_format_and_409_until_done(client_of, teams, clips):
     assert bob.get(f"/api/transcripts/{queued.id}/download/txt/").status_code == 409
 
 
+DIARISED = [
+    {"start": 0.0, "end": 1.0, "text": "你好。", "itn_text": "你好。", "speaker": "S1", "language": "zh"},
+    {"start": 1.2, "end": 2.0, "text": "在吗？", "itn_text": "在吗？", "speaker": "S2", "language": "zh"},
+    {"start": 2.5, "end": 3.0, "text": "在。", "itn_text": "在。", "speaker": "S1", "language": "zh"},
+]
+
+
+@pytest.mark.django_db
+def test_speakers_are_named_and_moved_and_every_download_uses_them(client_of, teams, clips):
+    done = stored(teams, clips, status=Status.DONE, language="zh", duration=3.0, segments=DIARISED)
+    bob = client_of("bob")
+    response = bob.patch(f"/api/transcripts/{done.id}/speakers/",
+                         {"names": {"S1": "张经理"}, "segments": {"2": "S2"}}, format="json")
+    assert response.status_code == 200 and response.json()["speaker_names"] == {"S1": "张经理"}
+    assert [s["speaker"] for s in response.json()["segments"]] == ["S1", "S2", "S2"]
+    txt = bob.get(f"/api/transcripts/{done.id}/download/txt/").content.decode()
+    assert txt == "张经理: 你好。\nS2: 在吗？在。\n"
+    rttm = bob.get(f"/api/transcripts/{done.id}/download/rttm/").content.decode().splitlines()
+    assert rttm[0] == "SPEAKER audio 1 0.000 1.000 <NA> <NA> 张经理 <NA> <NA>" and len(rttm) == 3
+    assert "<v 张经理>你好。" in bob.get(f"/api/transcripts/{done.id}/download/vtt/").content.decode()
+    # a rename to nothing restores the label; S1 no longer speaks once its last segment moves
+    assert bob.patch(f"/api/transcripts/{done.id}/speakers/", {"segments": {"0": "S2"}},
+                     format="json").json()["speaker_names"] == {}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("body, message", [
+    ({"names": {"S9": "x"}}, "does not speak"),
+    ({"names": {"Bob": "x"}}, "labelled S1 to S20"),
+    ({"segments": {"7": "S1"}}, "no segment"),
+    ({"segments": {"0": "S21"}}, "labelled S1 to S20"),
+    ({"names": {"S1": "x" * 61}}, "60"),
+    ({}, "names, segments"),
+])
+def test_bad_speaker_edits_are_400_and_change_nothing(client_of, teams, clips, body, message):
+    done = stored(teams, clips, status=Status.DONE, segments=DIARISED, speaker_names={"S2": "李"})
+    response = client_of("bob").patch(f"/api/transcripts/{done.id}/speakers/", body, format="json")
+    assert response.status_code == 400 and message in str(response.json())
+    done.refresh_from_db()
+    assert done.segments == DIARISED and done.speaker_names == {"S2": "李"}
+
+
+@pytest.mark.django_db
+def test_viewers_cannot_edit_speakers_and_other_teams_cannot_see_them(client_of, teams, clips):
+    done = stored(teams, clips, status=Status.DONE, segments=DIARISED)
+    theirs = stored(teams, clips, team="b", user="carol", status=Status.DONE, segments=DIARISED)
+    assert client_of("bob").patch(f"/api/transcripts/{theirs.id}/speakers/", {"names": {"S1": "x"}},
+                                  format="json").status_code == 404
+    Membership.objects.filter(user=teams["bob"]).update(role=Membership.Role.VIEWER)
+    assert client_of("bob").patch(f"/api/transcripts/{done.id}/speakers/", {"names": {"S1": "x"}},
+                                  format="json").status_code == 403
+    done.refresh_from_db()
+    assert done.speaker_names == {}
+
+
 @pytest.mark.django_db
 def test_delete_removes_the_row_and_its_audio_and_viewers_cannot(client_of, teams, clips):
     transcript = stored(teams, clips)
@@ -121,6 +176,11 @@ def test_delete_removes_the_row_and_its_audio_and_viewers_cannot(client_of, team
     ({"max_cue_seconds": "0.5"}, "max_cue_seconds"),
     ({"max_line_chars": "4"}, "max_line_chars"),
     ({"max_line_chars": "abc"}, "max_line_chars"),
+    ({"num_speakers": "0"}, "num_speakers"),
+    ({"max_speakers": "21"}, "max_speakers"),
+    ({"min_speakers": "3", "max_speakers": "2"}, "max_speakers"),
+    ({"num_speakers": "2", "min_speakers": "1"}, "num_speakers"),
+    ({"diarize": "perhaps"}, "diarize"),
 ])
 def test_invalid_options_are_400_with_the_field(client_of, teams, clips, payload, field):
     data = {"file": upload(clips["IT0011W0001.wav"]), **payload} if field != "file" else payload

@@ -99,3 +99,41 @@ def test_forms_carry_csrf_protection(teams):
     client = Client(enforce_csrf_checks=True)
     client.force_login(teams["bob"])
     assert client.post("/recognize/", {}).status_code == 403
+
+
+DIARISED = [
+    {"start": 0.0, "end": 1.0, "text": "你好。", "itn_text": "你好。", "speaker": "S1", "language": "zh"},
+    {"start": 1.2, "end": 2.0, "text": "在吗？", "itn_text": "在吗？", "speaker": "S2", "language": "zh"},
+]
+
+
+@pytest.mark.django_db
+def test_speakers_are_coloured_named_and_moved_on_the_detail_page(client, teams, done):
+    from accounts.models import Membership
+
+    Transcript.objects.filter(pk=done["a"].pk).update(segments=DIARISED)
+    client.force_login(teams["bob"])
+    page = client.get(f"/transcripts/{done['a'].pk}/").content.decode()
+    assert 'class="speaker spk-1">S1<' in page and 'class="speaker spk-2">S2<' in page
+    assert 'name="segment-1"' in page and "RTTM" in page
+    response = client.post(f"/transcripts/{done['a'].pk}/speakers/",
+                           {"name-S1": "张经理", "name-S2": "", "segment-0": "S1", "segment-1": "S3"})
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert 'value="张经理"' in page and "S3" in page
+    txt = client.get(f"/transcripts/{done['a'].pk}/download/txt/").content.decode()
+    assert txt == "张经理: 你好。\nS3: 在吗？\n"
+    Membership.objects.filter(user=teams["bob"]).update(role=Membership.Role.VIEWER)
+    page = client.get(f"/transcripts/{done['a'].pk}/").content.decode()
+    assert "张经理" in page and 'name="segment-1"' not in page and "speakers-form" not in page
+    assert client.post(f"/transcripts/{done['a'].pk}/speakers/", {"name-S1": "x"}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_impossible_speaker_counts_are_form_errors(client, teams, clips):
+    client.force_login(teams["bob"])
+    with open(clips["IT0011W0001.wav"].path, "rb") as audio:
+        response = client.post("/recognize/", {"audio": audio, "language": "zh", "chinese_script": "simplified",
+                                               "min_speakers": "4", "max_speakers": "2"})
+    assert "不能少于最少说话人数。" in response.content.decode()
+    assert Transcript.objects.count() == 0
