@@ -131,3 +131,24 @@ def test_vad_bad_input_fails_cleanly(tmp_path):
     bad.write_bytes(b"nonsense" * 10)
     run = manage("vad", str(bad))
     assert run.returncode != 0 and "could not be read" in run.stderr and "Traceback" not in run.stderr
+
+
+@pytest.mark.slow
+def test_transcribe_diarises_into_rttm_and_refuses_impossible_counts(tmp_path):
+    from tests.diarization import mandarin_conversation
+    from transcripts.engine.audio import wav_bytes
+
+    recording, reference = mandarin_conversation(5, -50.0, seconds=25)
+    talk = tmp_path / "talk.wav"
+    talk.write_bytes(wav_bytes(recording.samples))
+    speakers = len(reference.labels())
+    run = manage("transcribe", str(talk), "--language", "zh", "--diarize", "--num-speakers", str(speakers),
+                 "--format", "rttm", "--output", str(tmp_path))
+    assert run.returncode == 0, run.stderr
+    lines = (tmp_path / "talk.rttm").read_text(encoding="utf-8").splitlines()
+    assert lines and all(line.startswith("SPEAKER audio 1 ") for line in lines)
+    assert {line.split()[7] for line in lines} <= {f"S{i}" for i in range(1, speakers + 1)}
+    assert len({line.split()[7] for line in lines}) >= 2
+    bad = manage("transcribe", str(talk), "--min-speakers", "3", "--max-speakers", "2")
+    assert bad.returncode != 0 and "min_speakers (3) is more than max_speakers (2)" in bad.stderr
+    assert "Traceback" not in bad.stderr

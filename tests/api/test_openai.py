@@ -73,6 +73,27 @@ def test_each_response_format_gives_the_engines_text(server, clips, engine):
 
 
 @pytest.mark.slow
+def test_diarised_verbose_json_segments_carry_their_speaker(server, tmp_path):
+    from tests.diarization import mandarin_conversation
+    from transcripts.engine.audio import wav_bytes
+
+    recording, reference = mandarin_conversation(6, -50.0, seconds=20)
+    path = tmp_path / "call.wav"
+    path.write_bytes(wav_bytes(recording.samples))
+    with path.open("rb") as audio:
+        verbose = client(server).audio.transcriptions.create(
+            model="whisper-1", file=audio, language="zh", response_format="verbose_json",
+            extra_body={"diarize": "true"})
+    speakers = [segment.model_extra["speaker"] for segment in verbose.segments]
+    assert speakers[0] == "S1" and abs(len(set(speakers)) - len(reference.labels())) <= 1
+    assert not any(segment.text.startswith("S1:") for segment in verbose.segments)
+    with path.open("rb") as audio:
+        srt = client(server).audio.transcriptions.create(model="whisper-1", file=audio, language="zh",
+                                                         response_format="srt", extra_body={"num_speakers": "2"})
+    assert "\nS1: " in srt and "\nS2: " in srt
+
+
+@pytest.mark.slow
 def test_results_are_stored_as_transcripts_of_the_tokens_team(server, clips):
     with clips[SHORT_CLIP].path.open("rb") as audio:
         raw = client(server).audio.transcriptions.with_raw_response.create(model="whisper-1", file=audio,
@@ -140,6 +161,10 @@ def test_bad_uploads_get_an_openai_error(server, content, status, code):
     ({"hotword_library_ids": "abc"}, "hotword_library_ids"),
     ({"max_cue_seconds": "99"}, "max_cue_seconds"),
     ({"max_line_chars": "3"}, "max_line_chars"),
+    ({"num_speakers": "0"}, "num_speakers"),
+    ({"max_speakers": "21"}, "max_speakers"),
+    ({"min_speakers": "3", "max_speakers": "2"}, "max_speakers"),
+    ({"num_speakers": "2", "max_speakers": "3"}, "num_speakers"),
 ])
 def test_invalid_fields_are_400_naming_the_field(server, clips, fields, param):
     data = {"model": "whisper-base", **fields}
