@@ -6,11 +6,11 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
 
 
 def main() -> None:
-    from bench import engine_overhead, live_latency, long_audio, readability, short_files
+    from bench import diarization, engine_overhead, live_latency, long_audio, readability, short_files
 
     selected = set(sys.argv[1:])
     for name, module in [("engine", engine_overhead), ("long", long_audio), ("readability", readability),
-                         ("short", short_files), ("live", live_latency)]:
+                         ("short", short_files), ("live", live_latency), ("diarization", diarization)]:
         if not selected or name in selected:
             module.main()
 

@@ -19,6 +19,7 @@ from accounts.permissions import teams_of
 from accounts.ws_auth import scope_membership
 from transcripts import events
 from transcripts.engine import EngineError, Segment
+from transcripts.engine.speakers import LiveSpeakers
 from transcripts.engine.streaming import MS, Utterance, UtteranceCutter, pcm16_to_float
 from transcripts.jobs import job_snapshot
 from transcripts.live import SessionRecording, live_options, live_session_save
@@ -87,6 +88,7 @@ class StreamConsumer(AsyncWebsocketConsumer):
         self.recording: SessionRecording | None = None
         self.saved = False
         self.cutter = UtteranceCutter()
+        self.speakers: LiveSpeakers | None = None
         self.queue: asyncio.Queue = asyncio.Queue()
         self.pump: asyncio.Task | None = None
         self.access_group = member_group(self.scope["user"].id, self.membership.team_id)
@@ -147,6 +149,8 @@ class StreamConsumer(AsyncWebsocketConsumer):
             return False
         if self.save:
             self.recording = await asyncio.to_thread(SessionRecording)
+        if self.options.diarize:
+            self.speakers = LiveSpeakers(device=get_engine().models.device.torch_device)
         self.pump = asyncio.create_task(self._run())
         return True
 
@@ -215,10 +219,10 @@ class StreamConsumer(AsyncWebsocketConsumer):
             return
         start, end = utterance.start_ms / 1000, utterance.end_ms / 1000
         self.language = self.language or result.language
-        self.finals.append(Segment(start=start, end=end, text=result.text, itn_text=result.itn_text))
-        await self.send(text_data=json.dumps(
-            {"type": "final", "text": result.text, "itn_text": result.itn_text, "start": start, "end": end},
-            ensure_ascii=False))
+        speaker = await asyncio.to_thread(self.speakers.speaker_of, utterance.samples) if self.speakers else None
+        self.finals.append(Segment(start=start, end=end, text=result.text, itn_text=result.itn_text, speaker=speaker))
+        final = {"type": "final", "text": result.text, "itn_text": result.itn_text, "start": start, "end": end}
+        await self.send(text_data=json.dumps(final | ({"speaker": speaker} if speaker else {}), ensure_ascii=False))
 
     async def _finish(self) -> None:
         done: dict = {"type": "done"}

@@ -19,7 +19,7 @@ from transcripts.models import Status, Transcript
 from transcripts.request_options import requested_model, team_defaults
 from transcripts.selectors import hotwords_for
 
-LIVE_OPTION_KEYS = {"language", "hotwords", "libraries", "itn", "chinese_script", "model", "save", "type"}
+LIVE_OPTION_KEYS = {"language", "hotwords", "libraries", "itn", "chinese_script", "model", "save", "diarize", "type"}
 
 
 def live_options(*, team: Team, data: object) -> tuple[TranscribeOptions, bool]:
@@ -38,7 +38,7 @@ def live_options(*, team: Team, data: object) -> tuple[TranscribeOptions, bool]:
     for name in ("language", "model", "chinese_script"):
         if name in data and not isinstance(data[name], str):
             raise InvalidOptionError(f'"{name}" must be a string, e.g. {{"language": "zh"}}.')
-    for name in ("itn", "save"):
+    for name in ("itn", "save", "diarize"):
         if name in data and not isinstance(data[name], bool):  # "false" as a string is not false
             raise InvalidOptionError(f'"{name}" must be true or false (a JSON boolean), got {data[name]!r:.40}.')
     defaults = team_defaults(team)  # what the session leaves out, the team's settings decide
@@ -48,6 +48,7 @@ def live_options(*, team: Team, data: object) -> tuple[TranscribeOptions, bool]:
         hotwords=hotwords_for(team=team, library_ids=libraries, extra=hotwords),
         itn=bool(data.get("itn", defaults["itn"])),
         chinese_script=data.get("chinese_script") or defaults["chinese_script"],
+        diarize=bool(data.get("diarize", defaults["diarize"])),
         vad="none",
     ).validated()
     return options, bool(data.get("save", False))

@@ -9,7 +9,8 @@
     const form = $("live-options");
     const hotwords = form.hotwords.value.split(/[,，\n]/).map((s) => s.trim()).filter(Boolean);
     const libraries = [...form.querySelectorAll('input[name="libraries"]:checked')].map((c) => Number(c.value));
-    return { language: form.language.value, hotwords, libraries, itn: form.itn.checked, save: form.save.checked };
+    return { language: form.language.value, hotwords, libraries, itn: form.itn.checked, save: form.save.checked,
+             diarize: form.diarize.checked };
   }
 
   function showError(message) {
@@ -19,7 +20,13 @@
 
   function appendFinal(message) {
     const item = document.createElement("li");
-    item.textContent = "[" + message.start.toFixed(1) + "–" + message.end.toFixed(1) + " s] " + (message.itn_text || message.text);
+    if (message.speaker) {  // "S3": its colour is the detail page's spk-3
+      const chip = document.createElement("span");
+      chip.className = "speaker spk-" + (((Number(message.speaker.slice(1)) - 1) % 10) + 1);
+      chip.textContent = message.speaker;
+      item.append(chip, " ");
+    }
+    item.append("[" + message.start.toFixed(1) + "–" + message.end.toFixed(1) + " s] " + (message.itn_text || message.text));
     $("live-finals").appendChild(item);
     $("live-partial").textContent = "";
   }

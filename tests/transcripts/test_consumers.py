@@ -273,3 +273,28 @@ def test_a_saved_session_ended_before_any_audio_is_done_and_saved_empty(teams, s
     assert not [m for m in messages if m["type"] == "error"], messages
     transcript = Transcript.objects.get(id=messages[-1]["transcript"])
     assert transcript.status == Status.DONE and transcript.text == "" and transcript.duration == 0
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_live_finals_carry_speakers_when_asked_and_the_saved_transcript_keeps_them(teams, clips, settings, tmp_path):
+    """Best effort: each utterance joins the nearest voice heard so far, or is a new speaker."""
+    settings.MEDIA_ROOT = tmp_path
+    order = ["BAC009S0764W0121.wav", "TEST_NET_Y0000000000_-KTKHdZ2fb8_S00000.wav", "BAC009S0764W0121.wav"]
+    pause = np.zeros(int(1.5 * SAMPLE_RATE), np.float32)
+    audio = np.concatenate([part for name in order for part in (decode_audio(clips[name].path).samples, pause)])
+
+    async def scenario():
+        talk = communicator("/ws/stream/", teams["bob"])
+        assert (await talk.connect())[0]
+        await talk.send_to(text_data=json.dumps({"language": "zh", "diarize": True, "save": True}))
+        for frame in frames(audio, 100):
+            await talk.send_to(bytes_data=frame)
+        await talk.send_to(text_data=json.dumps({"type": "end"}))
+        return await received_until(talk, "done", timeout=120)
+
+    messages = async_to_sync(scenario)()
+    finals = [m for m in messages if m["type"] == "final"]
+    assert [f["speaker"] for f in finals] == ["S1", "S2", "S1"], finals
+    transcript = Transcript.objects.get(id=messages[-1]["transcript"])
+    assert [s["speaker"] for s in transcript.segments] == ["S1", "S2", "S1"]

@@ -266,3 +266,34 @@ def _text_cuts(text: str, shares: list[float]) -> list[int]:
             position = min(spaces, key=lambda i: abs(i - position))
         cuts.append(max(cuts[-1] if cuts else 0, min(position, len(text))))
     return cuts
+
+
+@dataclass
+class LiveSpeakers:
+    """Best-effort speakers for live finals, decided as each utterance closes (nothing after it
+    is known yet): an utterance's voice joins the nearest speaker seen so far when within
+    THRESHOLD, else it is a new speaker. Utterances are levelled one by one (the session's speech
+    level is not known in advance)."""
+
+    device: str = "cpu"
+    centroids: list[np.ndarray] = field(default_factory=list)
+    counts: list[int] = field(default_factory=list)
+
+    def speaker_of(self, samples: np.ndarray) -> str | None:
+        ranges = speech_windows(0.0, len(samples))
+        if not ranges:
+            return None
+        rms = float(np.sqrt(np.mean(np.square(samples, dtype=np.float64))))
+        vector = np.mean(_embed(samples * level_gain(rms), ranges, self.device), axis=0)
+        vector /= max(float(np.linalg.norm(vector)), 1e-8)
+        if self.centroids:
+            similarity = [float(vector @ c) / max(float(np.linalg.norm(c)), 1e-8) for c in self.centroids]
+            best = int(np.argmax(similarity))
+            if 1 - similarity[best] <= THRESHOLD or len(self.centroids) >= MAX_SPEAKERS:
+                self.centroids[best] = self.centroids[best] * self.counts[best] + vector
+                self.counts[best] += 1
+                self.centroids[best] /= self.counts[best]
+                return f"S{best + 1}"
+        self.centroids.append(vector)
+        self.counts.append(1)
+        return f"S{len(self.centroids)}"
