@@ -124,6 +124,29 @@ def test_batch_of_three_reaches_done_and_exports_csv(browser, server, requests_s
     assert any("换一首歌" in row["text"] for row in rows)
 
 
+def test_a_diarised_conversation_gets_coloured_speakers_that_can_be_named(browser, server, requests_seen, tmp_path):
+    from tests.diarization import mandarin_conversation
+
+    recording, _ = mandarin_conversation(2, -50.0, seconds=25)
+    conversation = tmp_path / "meeting.wav"
+    conversation.write_bytes(wav_bytes(recording.samples))
+    page = login(browser, server, requests_seen, "alice")
+    page.set_input_files("#id_audio", str(conversation))
+    page.select_option("#id_language", "zh")
+    page.check("#id_diarize")
+    page.click("button[type=submit]")
+    page.wait_for_selector("#speakers", timeout=RECOGNITION_TIMEOUT_MS)
+    assert page.locator("#speakers .speaker").count() >= 2
+    page.fill('input[name="name-S1"]', "张经理")
+    page.click("#speakers-form button[type=submit]")
+    expect(page.locator(".notice")).to_contain_text("说话人已保存")
+    assert page.locator('select[name="segment-0"] option:checked').inner_text() == "张经理"
+    shot(page, "02b-speakers")
+    with page.expect_download() as download:
+        page.click("text=TXT")
+    assert Path(download.value.path()).read_text(encoding="utf-8").startswith("张经理: ")
+
+
 def test_live_microphone_text_appears(browser, server, requests_seen):
     page = login(browser, server, requests_seen, "bob")
     page.goto(f"{server.url}/live/")
