@@ -2,14 +2,7 @@
 
 from django.db import migrations, models
 
-from transcripts.search import schema
-
-
-def rebuild_search_index(apps, schema_editor):
-    # On SQLite, adding a column with a default rebuilds the table, which drops the FTS triggers.
-    vendor = schema_editor.connection.vendor
-    for statement in schema.drop_statements(vendor) + schema.create_statements(vendor):
-        schema_editor.execute(statement)
+from transcripts.search.schema import rebuild_search_index
 
 
 class Migration(migrations.Migration):

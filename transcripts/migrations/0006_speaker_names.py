@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+from transcripts.search.schema import rebuild_search_index
+
 
 class Migration(migrations.Migration):
 
@@ -15,4 +17,5 @@ class Migration(migrations.Migration):
             name='speaker_names',
             field=models.JSONField(blank=True, default=dict),
         ),
+        migrations.RunPython(rebuild_search_index, migrations.RunPython.noop),
     ]

@@ -42,3 +42,11 @@ def create_statements(vendor: str) -> list[str]:
 
 def drop_statements(vendor: str) -> list[str]:
     return {"sqlite": SQLITE_DROP, "postgresql": POSTGRES_DROP}.get(vendor, [])
+
+
+def rebuild_search_index(apps, schema_editor) -> None:
+    """A migration step after adding a column to Transcript: on SQLite, adding a column with a
+    default rebuilds the table, which drops the FTS triggers; this puts the index back."""
+    vendor = schema_editor.connection.vendor
+    for statement in drop_statements(vendor) + create_statements(vendor):
+        schema_editor.execute(statement)
