@@ -183,3 +183,13 @@ def test_exports_name_speakers():
     assert render(result, "csv").splitlines()[0].endswith("itn_text,speaker")
     assert render(result, "tsv").splitlines()[-1].endswith("\t张 经理")
     assert '"speaker": "S2"' in render(result, "json") and '"speakers": [' in render(result, "json")
+
+
+@pytest.mark.slow
+def test_diarisation_finds_the_speech_itself_when_recognition_runs_without_vad(engine, tmp_path):
+    recording, reference = mandarin_conversation(7, -50.0, seconds=20)
+    path = tmp_path / "conversation.wav"
+    path.write_bytes(wav_bytes(recording.samples))
+    result = engine.transcribe(path, TranscribeOptions(language="zh", vad="none", num_speakers=len(reference.labels())))
+    assert result.segments and all(s.speaker for s in result.segments)
+    assert len(result.speakers) >= 2
