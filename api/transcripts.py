@@ -16,6 +16,7 @@ from api.parsers import BoundedJSONParser
 from api.serializers import (
     SpeakerEditSerializer, TranscriptCreateSerializer, TranscriptDetailSerializer, TranscriptSerializer,
 )
+from asrplatform.ranges import stored_file_response
 from asrplatform.params import BadParameter, optional_date, optional_id, search_query
 from transcripts import services
 from transcripts.engine import EngineError
@@ -90,6 +91,14 @@ class TranscriptViewSet(TeamScopedMixin, mixins.ListModelMixin, mixins.RetrieveM
         response = HttpResponse(render(transcript_result(transcript), fmt), content_type=CONTENT_TYPES[fmt])
         response["Content-Disposition"] = f'attachment; filename="transcript-{transcript.id}.{fmt}"'
         return response
+
+    @extend_schema(responses={(200, "audio/*"): OpenApiResponse(OpenApiTypes.BINARY),
+                              206: OpenApiResponse(description="The byte range asked for (Range: bytes=a-b)."),
+                              404: OpenApiResponse(description="No such transcript, or its audio was purged.")})
+    @action(detail=True, methods=["get"], url_path="audio")
+    def audio(self, request, pk=None):
+        """The stored recording, with its media type; honours a single byte Range (206)."""
+        return stored_file_response(request, services.stored_audio(self.get_object()))
 
     @extend_schema(request=SpeakerEditSerializer, responses={200: TranscriptDetailSerializer},
                    description="Name a finished transcript's speakers ({\"names\": {\"S1\": \"张经理\"}}; an empty name "

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import Team
 from transcripts.engine import EngineError, TranscribeOptions
-from transcripts.engine.audio import probe_duration
+from transcripts.engine.audio import media_type, probe_duration
 from transcripts.engine.errors import AudioTooLongError
 from transcripts.engine.formats import spreadsheet_safe
 from transcripts import events, heartbeats
@@ -40,6 +40,14 @@ class AudioStoreFullError(EngineError):
 def audio_path(transcript: Transcript) -> Path:
     """Stored audio is named by a random key; an uploaded name never becomes a path."""
     return Path(settings.MEDIA_ROOT) / "audio" / str(transcript.audio_key)
+
+
+def stored_audio(transcript: Transcript) -> tuple[Path, str] | None:
+    """The transcript's stored recording and its real media type; None once its audio is gone."""
+    path = audio_path(transcript)
+    if transcript.audio_purged or not path.is_file():
+        return None
+    return path, media_type(path)
 
 
 def _store_audio(path: Path, data: bytes) -> None:

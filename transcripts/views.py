@@ -2,7 +2,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from accounts.current import require_membership, team_context
 from accounts.models import Membership
 from accounts.permissions import VIEWERS_CANNOT_RECOGNISE
+from asrplatform.ranges import stored_file_response
 from asrplatform.params import BadParameter, database_id, optional_date, optional_id, search_query
 from transcripts import services
 from transcripts.engine import EngineError
@@ -78,14 +79,11 @@ def transcript_speakers(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def transcript_audio(request: HttpRequest, pk: int) -> FileResponse:
-    """The stored recording, for playback on the detail page."""
+def transcript_audio(request: HttpRequest, pk: int) -> HttpResponse:
+    """The stored recording, for playback on the detail page (byte ranges, so the player seeks)."""
     membership = require_membership(request)
     transcript = get_object_or_404(transcripts_of(team=membership.team), pk=pk, audio_purged=False)
-    path = services.audio_path(transcript)
-    if not path.is_file():
-        raise Http404("The audio of this transcript is no longer stored.")
-    return FileResponse(path.open("rb"), content_type="application/octet-stream")
+    return stored_file_response(request, services.stored_audio(transcript))
 
 
 @login_required

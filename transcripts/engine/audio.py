@@ -179,3 +179,22 @@ def probe_duration(source: AudioSource) -> float:
         container.close()
         if hasattr(source, "seek"):
             source.seek(0)
+
+
+# FFmpeg demuxer names (the first of a comma-separated list) → what a browser's player expects.
+_MEDIA_TYPES = {"wav": "audio/wav", "mp3": "audio/mpeg", "flac": "audio/flac", "ogg": "audio/ogg",
+                "matroska": "audio/webm", "mov": "audio/mp4", "aac": "audio/aac", "amr": "audio/amr",
+                "asf": "audio/x-ms-wma", "aiff": "audio/aiff"}
+
+
+def media_type(source: AudioSource) -> str:
+    """The recording's media type, from its container as FFmpeg reads it (names lie; stored
+    files have none); application/octet-stream for anything unknown or unreadable."""
+    try:
+        container = _open(source)
+    except Exception:  # a damaged file is still served, as bytes
+        return "application/octet-stream"
+    try:
+        return _MEDIA_TYPES.get(container.format.name.split(",")[0], "application/octet-stream")
+    finally:
+        container.close()
