@@ -11,8 +11,9 @@ from transcripts.engine.options import (
 )
 from transcripts.engine.text import parse_hotwords
 from transcripts.forms import LANGUAGE_CHOICES, VAD_MODEL_CHOICES
-from transcripts.models import HotwordLibrary, Transcript
+from transcripts.models import HotwordLibrary, Transcript, TranscriptRevision
 from transcripts.request_options import requested_model
+from transcripts.selectors import last_edit
 
 
 def speaker_count_field(help_text: str) -> serializers.IntegerField:
@@ -100,22 +101,46 @@ class TranscriptSerializer(serializers.ModelSerializer):
 
 
 class TranscriptDetailSerializer(TranscriptSerializer):
+    edited = serializers.SerializerMethodField(
+        help_text="null, or who made the last correction, when, and how many revisions there are.")
+
     class Meta(TranscriptSerializer.Meta):
         fields = TranscriptSerializer.Meta.fields + ["language_probability", "languages", "options", "segments",
-                                                     "dropped", "speaker_names"]
+                                                     "dropped", "speaker_names", "edited"]
         read_only_fields = fields
 
+    def get_edited(self, transcript) -> dict | None:
+        latest = last_edit(transcript)
+        if latest is None:
+            return None
+        return {"by": latest.created_by.username if latest.created_by else None, "at": latest.created_at,
+                "revisions": latest.number, "restored": latest.restored}
 
-class SpeakerEditSerializer(serializers.Serializer):
-    names = serializers.DictField(child=serializers.CharField(allow_blank=True, max_length=60), required=False,
-                                  help_text='Label to name, e.g. {"S1": "张经理"}; "" restores the label.')
-    segments = serializers.DictField(child=serializers.CharField(max_length=3), required=False,
-                                     help_text='Segment index to speaker label, e.g. {"3": "S2"}.')
+
+class SegmentEditSerializer(serializers.Serializer):
+    text = serializers.CharField(required=False, max_length=2000, help_text="The corrected text.")
+    speaker = serializers.CharField(required=False, max_length=3, help_text="A speaker label, S1 to S20.")
+
+
+class TranscriptEditSerializer(serializers.Serializer):
+    segments = serializers.DictField(child=SegmentEditSerializer(), required=False,
+                                     help_text='Segment index to its corrections, e.g. {"3": {"text": "…"}}.')
+    speaker_names = serializers.DictField(child=serializers.CharField(allow_blank=True, max_length=60), required=False,
+                                          help_text='Label to name, e.g. {"S1": "张经理"}; "" restores the label.')
 
     def validate(self, data: dict) -> dict:
-        if not data.get("names") and not data.get("segments"):
-            raise serializers.ValidationError("Send names, segments, or both.")
+        if not data.get("segments") and not data.get("speaker_names"):
+            raise serializers.ValidationError("Send segments, speaker_names, or both.")
         return data
+
+
+class RevisionSerializer(serializers.ModelSerializer):
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = TranscriptRevision
+        fields = ["number", "created_by", "created_at", "restored", "text", "itn_text", "segments", "speaker_names"]
+        read_only_fields = fields
 
 
 class JobFileSerializer(serializers.Serializer):

@@ -14,7 +14,8 @@ from api.base import TeamScopedMixin
 from api.errors import EngineRequestError
 from api.parsers import BoundedJSONParser
 from api.serializers import (
-    SpeakerEditSerializer, TranscriptCreateSerializer, TranscriptDetailSerializer, TranscriptSerializer,
+    RevisionSerializer, TranscriptCreateSerializer, TranscriptDetailSerializer, TranscriptEditSerializer,
+    TranscriptSerializer,
 )
 from asrplatform.ranges import stored_file_response
 from asrplatform.params import BadParameter, optional_date, optional_id, search_query
@@ -24,7 +25,7 @@ from transcripts.engine.formats import CONTENT_TYPES, render
 from transcripts.models import Status
 from transcripts.request_options import options_from
 from transcripts.selectors import transcript_result, transcripts_of, transcripts_search
-from transcripts.speaker_edits import SpeakerEditError, transcript_speakers_edit
+from transcripts.edits import EditError, transcript_edit, transcript_restore
 
 SEARCH_PARAMETERS = [
     OpenApiParameter("q", str, description="Words in the text, its normalised text or the file name."),
@@ -47,7 +48,7 @@ def _search_filters(params) -> dict:
 @extend_schema_view(list=extend_schema(parameters=SEARCH_PARAMETERS))
 class TranscriptViewSet(TeamScopedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin,
                         viewsets.GenericViewSet):
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [MultiPartParser, FormParser, BoundedJSONParser]
 
     def get_serializer_class(self):
         return TranscriptSerializer if self.action == "list" else TranscriptDetailSerializer
@@ -100,17 +101,38 @@ class TranscriptViewSet(TeamScopedMixin, mixins.ListModelMixin, mixins.RetrieveM
         """The stored recording, with its media type; honours a single byte Range (206)."""
         return stored_file_response(request, services.stored_audio(self.get_object()))
 
-    @extend_schema(request=SpeakerEditSerializer, responses={200: TranscriptDetailSerializer},
-                   description="Name a finished transcript's speakers ({\"names\": {\"S1\": \"张经理\"}}; an empty name "
-                               "restores the label) and move segments to another speaker ({\"segments\": {\"3\": \"S2\"}}). "
-                               "Every download uses the names. All changes apply, or none.")
-    @action(detail=True, methods=["patch"], url_path="speakers", parser_classes=[BoundedJSONParser])
-    def speakers(self, request, pk=None):
-        form = SpeakerEditSerializer(data=request.data)
+    @extend_schema(request=TranscriptEditSerializer, responses={200: TranscriptDetailSerializer},
+                   description="Correct a finished transcript: segment texts and speakers "
+                               '({"segments": {"3": {"text": "…", "speaker": "S2"}}}) and speakers\' names '
+                               '({"speaker_names": {"S1": "张经理"}}; "" restores the label). All changes apply, or '
+                               "none; each edit is a revision (GET …/revisions/), and the recogniser's output is kept.")
+    def partial_update(self, request, pk=None):
+        form = TranscriptEditSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        transcript = self.get_object()
+        segments = form.validated_data.get("segments", {})
         try:
-            transcript = transcript_speakers_edit(transcript_id=transcript.pk, team=self.team, **form.validated_data)
-        except SpeakerEditError as e:
+            transcript = transcript_edit(
+                transcript_id=self.get_object().pk, team=self.team, user=request.user,
+                texts={i: s["text"] for i, s in segments.items() if "text" in s},
+                speakers={i: s["speaker"] for i, s in segments.items() if "speaker" in s},
+                names=form.validated_data.get("speaker_names"))
+        except EditError as e:
+            raise ValidationError({"detail": str(e)}) from None
+        return Response(TranscriptDetailSerializer(transcript).data)
+
+    @extend_schema(responses={200: RevisionSerializer(many=True)})
+    @action(detail=True, methods=["get"], url_path="revisions")
+    def revisions(self, request, pk=None):
+        """Every edit of the transcript, newest first; revision 0 is the recogniser's output."""
+        return Response(RevisionSerializer(self.get_object().revisions.select_related("created_by"), many=True).data)
+
+    @extend_schema(request=None, responses={200: TranscriptDetailSerializer})
+    @action(detail=True, methods=["post"], url_path=r"revisions/(?P<number>[0-9]{1,9})/restore")
+    def restore(self, request, pk=None, number: str = "0"):
+        """Bring back an earlier revision (0: the recogniser's output); recorded as a new revision."""
+        try:
+            transcript = transcript_restore(transcript_id=self.get_object().pk, team=self.team, user=request.user,
+                                            number=int(number))
+        except EditError as e:
             raise ValidationError({"detail": str(e)}) from None
         return Response(TranscriptDetailSerializer(transcript).data)

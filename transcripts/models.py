@@ -92,3 +92,27 @@ class Transcript(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_name} ({self.status})"
+
+
+class TranscriptRevision(models.Model):
+    """A transcript's state after one edit (number >= 1), or the model's own output (number 0),
+    saved when the first edit is made: nothing the recogniser wrote is ever lost, and any state
+    can be restored."""
+
+    transcript = models.ForeignKey(Transcript, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    segments = models.JSONField(default=list)
+    speaker_names = models.JSONField(default=dict, blank=True)
+    text = models.TextField(blank=True)
+    itn_text = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Set when this revision restored an earlier one (its number).
+    restored = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["transcript", "-number"]
+        constraints = [models.UniqueConstraint(fields=["transcript", "number"], name="one_revision_number")]
+
+    def __str__(self) -> str:
+        return f"{self.transcript_id} r{self.number}"

@@ -9,7 +9,7 @@ from accounts.models import Team
 from transcripts.engine import TranscriptResult
 from transcripts.engine.speakers import MAX_SPEAKERS
 from transcripts.engine.text import parse_hotwords
-from transcripts.models import HotwordLibrary, Transcript
+from transcripts.models import HotwordLibrary, Transcript, TranscriptRevision
 from transcripts.search import matching_transcript_ids
 
 
@@ -49,9 +49,15 @@ def transcripts_search(
     return rows.select_related("created_by")
 
 
-def speakers_context(transcript: Transcript) -> dict:
-    """The detail page's speakers: each label with its name and colour (1-10, cycling), and the
-    segments as rows that carry theirs."""
+def last_edit(transcript: Transcript) -> TranscriptRevision | None:
+    """The newest correction of the transcript (None when it is as the recogniser wrote it)."""
+    return transcript.revisions.filter(number__gt=0).select_related("created_by").first()
+
+
+def editor_context(transcript: Transcript) -> dict:
+    """The detail page's editor: each speaker with its name and colour (1-10, cycling), the next
+    free label, and the segments as rows with their speaker and the words to show as clickable
+    (only where the shown text is the words' own: ITN rewrites numbers the words spell out)."""
     labels = list(dict.fromkeys(s.get("speaker") for s in transcript.segments if s.get("speaker")))
     names = transcript.speaker_names or {}
 
@@ -64,7 +70,8 @@ def speakers_context(transcript: Transcript) -> dict:
     following = max(numbers, default=0) + 1
     return {"speakers": [person(label) for label in labels],
             "next_speaker": f"S{following}" if labels and following <= MAX_SPEAKERS else None,
-            "rows": [{"index": i, "segment": s, "speaker": person(s.get("speaker"))}
+            "rows": [{"index": i, "segment": s, "speaker": person(s.get("speaker")),
+                      "words": s.get("words") if (s.get("itn_text") or s.get("text")) == s.get("text") else []}
                      for i, s in enumerate(transcript.segments)]}
 
 

@@ -18,8 +18,10 @@ from transcripts.engine.formats import CONTENT_TYPES, render as render_result
 from transcripts.forms import RecognizeForm
 from transcripts.request_options import form_initial, options_from
 from transcripts.models import HotwordLibrary, Status
-from transcripts.selectors import speakers_context, transcript_result, transcripts_of, transcripts_search
-from transcripts.speaker_edits import SpeakerEditError, transcript_speakers_edit
+from transcripts.selectors import (
+    editor_context, last_edit, transcript_result, transcripts_of, transcripts_search,
+)
+from transcripts.edits import EditError, transcript_edit, transcript_restore
 
 
 @login_required
@@ -50,31 +52,52 @@ def recognize(request: HttpRequest) -> HttpResponse:
 def transcript_detail(request: HttpRequest, pk: int) -> HttpResponse:
     membership = require_membership(request)
     transcript = get_object_or_404(transcripts_of(team=membership.team), pk=pk)
-    return render(request, "transcripts/detail.html", {"transcript": transcript, **speakers_context(transcript),
-                                                       **team_context(request)})
+    return render(request, "transcripts/detail.html", {
+        "transcript": transcript, **editor_context(transcript), "last_edit": last_edit(transcript),
+        "revisions": transcript.revisions.select_related("created_by") if transcript.status == Status.DONE else (),
+        "plain_text": render_result(transcript_result(transcript), "txt") if transcript.status == Status.DONE else "",
+        **team_context(request)})
 
 
 @login_required
 @require_POST
-def transcript_speakers(request: HttpRequest, pk: int) -> HttpResponse:
-    """The speakers form of the detail page: names (`name-S1`) and each segment's speaker
-    (`segment-3`); only what changed is sent to the service."""
+def transcript_edit_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The editor form of the detail page: each segment's text (`text-3`) and speaker
+    (`speaker-3`), and the speakers' names (`name-S1`); only what changed goes to the service."""
     membership = require_membership(request, at_least=Membership.Role.MEMBER)
     transcript = get_object_or_404(transcripts_of(team=membership.team), pk=pk)
     current = transcript.speaker_names or {}
     names = {label: value for key, value in request.POST.items() if key.startswith("name-")
              if value.strip() != current.get(label := key.removeprefix("name-"), "")}
-    moved = {}
+    texts, speakers = {}, {}
     for index, segment in enumerate(transcript.segments):
-        chosen = request.POST.get(f"segment-{index}")
-        if chosen and chosen != segment.get("speaker"):
-            moved[index] = chosen
+        text, speaker = request.POST.get(f"text-{index}"), request.POST.get(f"speaker-{index}")
+        if text is not None and " ".join(text.split()) != (segment.get("itn_text") or segment.get("text")):
+            texts[index] = text
+        if speaker and speaker != segment.get("speaker"):
+            speakers[index] = speaker
     try:
-        transcript_speakers_edit(transcript_id=transcript.pk, team=membership.team, names=names, segments=moved)
-    except SpeakerEditError as e:
+        transcript_edit(transcript_id=transcript.pk, team=membership.team, user=request.user, texts=texts,
+                        speakers=speakers, names=names)
+    except EditError as e:
         messages.error(request, str(e))
     else:
-        messages.success(request, _("Speakers saved; every download uses them."))
+        messages.success(request, _("Saved; downloads, search and the API use the corrected transcript."))
+    return redirect("transcript-detail", pk=transcript.pk)
+
+
+@login_required
+@require_POST
+def transcript_restore_page(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    membership = require_membership(request, at_least=Membership.Role.MEMBER)
+    transcript = get_object_or_404(transcripts_of(team=membership.team), pk=pk)
+    try:
+        transcript_restore(transcript_id=transcript.pk, team=membership.team, user=request.user, number=number)
+    except EditError as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, _("Restored revision %(number)d.") % {"number": number} if number else
+                         _("Restored the recogniser's original output."))
     return redirect("transcript-detail", pk=transcript.pk)
 
 

@@ -110,8 +110,8 @@ DIARISED = [
 def test_speakers_are_named_and_moved_and_every_download_uses_them(client_of, teams, clips):
     done = stored(teams, clips, status=Status.DONE, language="zh", duration=3.0, segments=DIARISED)
     bob = client_of("bob")
-    response = bob.patch(f"/api/transcripts/{done.id}/speakers/",
-                         {"names": {"S1": "张经理"}, "segments": {"2": "S2"}}, format="json")
+    response = bob.patch(f"/api/transcripts/{done.id}/",
+                         {"speaker_names": {"S1": "张经理"}, "segments": {"2": {"speaker": "S2"}}}, format="json")
     assert response.status_code == 200 and response.json()["speaker_names"] == {"S1": "张经理"}
     assert [s["speaker"] for s in response.json()["segments"]] == ["S1", "S2", "S2"]
     txt = bob.get(f"/api/transcripts/{done.id}/download/txt/").content.decode()
@@ -119,39 +119,72 @@ def test_speakers_are_named_and_moved_and_every_download_uses_them(client_of, te
     rttm = bob.get(f"/api/transcripts/{done.id}/download/rttm/").content.decode().splitlines()
     assert rttm[0] == "SPEAKER audio 1 0.000 1.000 <NA> <NA> 张经理 <NA> <NA>" and len(rttm) == 3
     assert "<v 张经理>你好。" in bob.get(f"/api/transcripts/{done.id}/download/vtt/").content.decode()
-    # a rename to nothing restores the label; S1 no longer speaks once its last segment moves
-    assert bob.patch(f"/api/transcripts/{done.id}/speakers/", {"segments": {"0": "S2"}},
+    # S1 no longer speaks once its last segment moves, and its name goes with it
+    assert bob.patch(f"/api/transcripts/{done.id}/", {"segments": {"0": {"speaker": "S2"}}},
                      format="json").json()["speaker_names"] == {}
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("body, message", [
-    ({"names": {"S9": "x"}}, "does not speak"),
-    ({"names": {"Bob": "x"}}, "labelled S1 to S20"),
-    ({"segments": {"7": "S1"}}, "no segment"),
-    ({"segments": {"0": "S21"}}, "labelled S1 to S20"),
-    ({"names": {"S1": "x" * 61}}, "60"),
-    ({}, "names, segments"),
-])
-def test_bad_speaker_edits_are_400_and_change_nothing(client_of, teams, clips, body, message):
-    done = stored(teams, clips, status=Status.DONE, segments=DIARISED, speaker_names={"S2": "李"})
-    response = client_of("bob").patch(f"/api/transcripts/{done.id}/speakers/", body, format="json")
-    assert response.status_code == 400 and message in str(response.json())
-    done.refresh_from_db()
-    assert done.segments == DIARISED and done.speaker_names == {"S2": "李"}
+def test_corrections_are_revisions_used_everywhere_and_the_original_comes_back(client_of, teams, clips):
+    done = stored(teams, clips, status=Status.DONE, language="zh", duration=3.0, segments=DIARISED,
+                  text="你好。在吗？在。", itn_text="你好。在吗？在。")
+    bob = client_of("bob")
+    assert bob.get(f"/api/transcripts/{done.id}/").json()["edited"] is None
+    edited = bob.patch(f"/api/transcripts/{done.id}/", {"segments": {"1": {"text": "在 吗？ 张经理"}}},
+                       format="json").json()
+    assert edited["segments"][1]["text"] == edited["segments"][1]["itn_text"] == "在 吗？ 张经理"
+    assert edited["itn_text"] == "你好。在 吗？ 张经理在。" and edited["edited"]["by"] == "bob"
+    assert edited["edited"]["revisions"] == 1
+    assert "张经理" in bob.get(f"/api/transcripts/{done.id}/download/srt/").content.decode()
+    assert [t["id"] for t in bob.get("/api/transcripts/?q=张经理").json()["results"]] == [done.id]
+    revisions = bob.get(f"/api/transcripts/{done.id}/revisions/").json()
+    assert [r["number"] for r in revisions] == [1, 0] and revisions[1]["itn_text"] == "你好。在吗？在。"
+    assert revisions[1]["created_by"] is None  # the recogniser's output
+    restored = bob.post(f"/api/transcripts/{done.id}/revisions/0/restore/").json()
+    assert restored["itn_text"] == "你好。在吗？在。" and restored["segments"] == DIARISED
+    assert restored["edited"]["restored"] == 0 and restored["edited"]["revisions"] == 2
+    assert bob.get("/api/transcripts/?q=张经理").json()["count"] == 0
+    # the same text again records nothing
+    assert bob.patch(f"/api/transcripts/{done.id}/", {"segments": {"0": {"text": "你好。"}}},
+                     format="json").json()["edited"]["revisions"] == 2
 
 
 @pytest.mark.django_db
-def test_viewers_cannot_edit_speakers_and_other_teams_cannot_see_them(client_of, teams, clips):
+@pytest.mark.parametrize("body, message", [
+    ({"speaker_names": {"S9": "x"}}, "does not speak"),
+    ({"speaker_names": {"Bob": "x"}}, "labelled S1 to S20"),
+    ({"segments": {"7": {"speaker": "S1"}}}, "no segment"),
+    ({"segments": {"0": {"speaker": "S21"}}}, "labelled S1 to S20"),
+    ({"segments": {"0": {"text": "   "}}}, "'text'"),
+    ({"segments": {"0": {"text": "x" * 2001}}}, "2000"),
+    ({"segments": {"0": {"text": "ok"}, "1": {"speaker": "S0"}}}, "labelled S1 to S20"),
+    ({"speaker_names": {"S1": "x" * 61}}, "60"),
+    ({}, "segments, speaker_names"),
+])
+def test_bad_corrections_are_400_and_change_nothing(client_of, teams, clips, body, message):
+    done = stored(teams, clips, status=Status.DONE, segments=DIARISED, speaker_names={"S2": "李"})
+    response = client_of("bob").patch(f"/api/transcripts/{done.id}/", body, format="json")
+    assert response.status_code == 400 and message in str(response.json())
+    done.refresh_from_db()
+    assert done.segments == DIARISED and done.speaker_names == {"S2": "李"} and not done.revisions.exists()
+
+
+@pytest.mark.django_db
+def test_viewers_cannot_correct_and_other_teams_cannot_see(client_of, teams, clips):
     done = stored(teams, clips, status=Status.DONE, segments=DIARISED)
     theirs = stored(teams, clips, team="b", user="carol", status=Status.DONE, segments=DIARISED)
-    assert client_of("bob").patch(f"/api/transcripts/{theirs.id}/speakers/", {"names": {"S1": "x"}},
-                                  format="json").status_code == 404
+    bob = client_of("bob")
+    assert bob.patch(f"/api/transcripts/{theirs.id}/", {"speaker_names": {"S1": "x"}}, format="json").status_code == 404
+    assert bob.get(f"/api/transcripts/{theirs.id}/revisions/").status_code == 404
+    assert bob.post(f"/api/transcripts/{theirs.id}/revisions/0/restore/").status_code == 404
+    assert bob.post(f"/api/transcripts/{done.id}/revisions/0/restore/").status_code == 400  # never edited
     Membership.objects.filter(user=teams["bob"]).update(role=Membership.Role.VIEWER)
-    assert client_of("bob").patch(f"/api/transcripts/{done.id}/speakers/", {"names": {"S1": "x"}},
-                                  format="json").status_code == 403
+    assert bob.patch(f"/api/transcripts/{done.id}/", {"speaker_names": {"S1": "x"}}, format="json").status_code == 403
     done.refresh_from_db()
     assert done.speaker_names == {}
+    queued = stored(teams, clips)
+    assert client_of("alice").patch(f"/api/transcripts/{queued.id}/", {"segments": {"0": {"text": "x"}}},
+                                    format="json").status_code in (400, 404)
 
 
 @pytest.mark.django_db

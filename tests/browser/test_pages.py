@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import shutil
 from pathlib import Path
 from urllib.parse import urlparse
@@ -124,7 +125,10 @@ def test_batch_of_three_reaches_done_and_exports_csv(browser, server, requests_s
     assert any("换一首歌" in row["text"] for row in rows)
 
 
-def test_a_diarised_conversation_gets_coloured_speakers_that_can_be_named(browser, server, requests_seen, tmp_path):
+def test_the_transcript_workspace_seeks_corrects_and_reverts(browser, server, requests_seen, tmp_path):
+    """Issues 14 and 15: a diarised conversation; a row's time seeks the player, the row being
+    played is highlighted, a corrected segment and a named speaker show in the download, and the
+    recogniser's output comes back."""
     from tests.diarization import mandarin_conversation
 
     recording, _ = mandarin_conversation(2, -50.0, seconds=25)
@@ -137,14 +141,34 @@ def test_a_diarised_conversation_gets_coloured_speakers_that_can_be_named(browse
     page.click("button[type=submit]")
     page.wait_for_selector("#speakers", timeout=RECOGNITION_TIMEOUT_MS)
     assert page.locator("#speakers .speaker").count() >= 2
+    rows = page.locator("#segments tbody tr")
+    third_start = float(rows.nth(2).get_attribute("data-start"))
+    rows.nth(2).locator(".seek").click()
+    expect(rows.nth(2)).to_have_class(re.compile("playing"))
+    assert abs(page.locator("audio").evaluate("audio => audio.currentTime") - third_start) < 1.5
+    page.locator("audio").evaluate("audio => audio.pause()")
+    page.fill("#find", "情况")
+    assert page.locator("#segments tr.match").count() >= 1
+    page.fill("#find", "")
+    shot(page, "02b-workspace")
+    first = rows.nth(0).locator(".seg-text")
+    first.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("我们先说销售问题。")
     page.fill('input[name="name-S1"]', "张经理")
-    page.click("#speakers-form button[type=submit]")
-    expect(page.locator(".notice")).to_contain_text("说话人已保存")
-    assert page.locator('select[name="segment-0"] option:checked').inner_text() == "张经理"
-    shot(page, "02b-speakers")
+    page.click("#editor-form button[type=submit]")
+    expect(page.locator(".notice")).to_contain_text("已保存")
+    expect(page.locator("#edited")).to_contain_text("alice")
+    assert page.locator('select[name="speaker-0"] option:checked').inner_text() == "张经理"
     with page.expect_download() as download:
         page.click("text=TXT")
-    assert Path(download.value.path()).read_text(encoding="utf-8").startswith("张经理: ")
+    assert Path(download.value.path()).read_text(encoding="utf-8").startswith("张经理: 我们先说销售问题。")
+    shot(page, "02c-corrected")
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.click("#edited summary")
+    page.click("text=恢复识别原稿")
+    expect(page.locator(".notice")).to_contain_text("已恢复识别原稿")
+    assert "我们先说销售问题" not in page.inner_text("#segments")
 
 
 def test_live_microphone_text_appears(browser, server, requests_seen):

@@ -115,18 +115,36 @@ def test_speakers_are_coloured_named_and_moved_on_the_detail_page(client, teams,
     client.force_login(teams["bob"])
     page = client.get(f"/transcripts/{done['a'].pk}/").content.decode()
     assert 'class="speaker spk-1">S1<' in page and 'class="speaker spk-2">S2<' in page
-    assert 'name="segment-1"' in page and "RTTM" in page
-    response = client.post(f"/transcripts/{done['a'].pk}/speakers/",
-                           {"name-S1": "张经理", "name-S2": "", "segment-0": "S1", "segment-1": "S3"})
+    assert 'name="speaker-1"' in page and "RTTM" in page and 'contenteditable="plaintext-only"' in page
+    response = client.post(f"/transcripts/{done['a'].pk}/edit/",
+                           {"name-S1": "张经理", "name-S2": "", "speaker-0": "S1", "speaker-1": "S3"})
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
-    assert 'value="张经理"' in page and "S3" in page
+    assert 'value="张经理"' in page and "S3" in page and 'id="edited"' in page
     txt = client.get(f"/transcripts/{done['a'].pk}/download/txt/").content.decode()
     assert txt == "张经理: 你好。\nS3: 在吗？\n"
     Membership.objects.filter(user=teams["bob"]).update(role=Membership.Role.VIEWER)
     page = client.get(f"/transcripts/{done['a'].pk}/").content.decode()
-    assert "张经理" in page and 'name="segment-1"' not in page and "speakers-form" not in page
-    assert client.post(f"/transcripts/{done['a'].pk}/speakers/", {"name-S1": "x"}).status_code == 404
+    assert "张经理" in page and 'name="speaker-1"' not in page and "editor-form" not in page
+    assert "contenteditable" not in page and "Revert" not in page and "恢复" not in page
+    assert client.post(f"/transcripts/{done['a'].pk}/edit/", {"name-S1": "x"}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_corrected_segment_is_saved_shown_as_edited_and_reverted(client, teams, done):
+    client.force_login(teams["bob"])
+    url = f"/transcripts/{done['a'].pk}/"
+    client.post(f"{url}edit/", {"text-0": "a 的 正确文本"})
+    page = client.get(url).content.decode()
+    assert "a 的 正确文本" in page and "bob" in page and 'id="edited"' in page
+    assert client.get("/history/", {"q": "正确文本"}).content.decode().count(f'href="{url}"') == 1
+    client.post(f"{url}restore/0/")
+    page = client.get(url).content.decode()
+    table = page.split('id="segments"')[1]
+    assert "正确文本" not in table and "a 的文本" in table
+    assert Transcript.objects.get(pk=done["a"].pk).revisions.count() == 3
+    empty = client.post(f"{url}edit/", {"text-0": "  "}, follow=True).content.decode()
+    assert "would be empty" in empty
 
 
 @pytest.mark.django_db
