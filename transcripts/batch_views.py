@@ -11,14 +11,14 @@ from transcripts import jobs, services
 from transcripts.engine import EngineError
 from transcripts.forms import BatchForm
 from transcripts.models import HotwordLibrary, Job
-from transcripts.request_options import form_initial, options_from
+from transcripts.request_options import form_initial, options_from, requestable_models
 
 
 @login_required
 def batch(request: HttpRequest) -> HttpResponse:
     membership = require_membership(request)
     form = BatchForm(request.POST or None, request.FILES or None,
-                     libraries=HotwordLibrary.objects.filter(team=membership.team),
+                     libraries=HotwordLibrary.objects.filter(team=membership.team), models=requestable_models(),
                      initial=form_initial(membership.team))
     error = None
     if request.method == "POST" and membership.role < Membership.Role.MEMBER:

@@ -6,16 +6,21 @@ from transcripts.engine.options import (
     CHINESE_SCRIPTS, MAX_CUE_SECONDS_RANGE, MAX_LINE_CHARS_RANGE, SPEAKER_COUNT_RANGE, line_chars_allowed,
 )
 
-LANGUAGE_CHOICES = [("auto", "auto")] + [(code, code) for code in sorted(WHISPER_LANGUAGES)]
+from transcripts.language_names import language_choices
+
+VAD_MODEL_CHOICES = [("silero", "Silero VAD"), ("fsmn", "FSMN-VAD (FunASR)")]
+VAD_MODEL_CHOICES_WITH_NONE = VAD_MODEL_CHOICES + [("none", _("none (whole audio)"))]
+LANGUAGE_CHOICES = [("auto", "auto")] + [(code, code) for code in sorted(WHISPER_LANGUAGES)]  # the API's: codes
 
 
 class SharedOptionsForm(forms.Form):
     """Recognition options that the single-file and batch pages share."""
 
-    language = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_CHOICES, initial="auto")
+    language = forms.ChoiceField(label=_("Language"), choices=language_choices, initial="auto")
     libraries = forms.MultipleChoiceField(label=_("Hotword libraries"), required=False,
                                           widget=forms.CheckboxSelectMultiple)
     hotwords = forms.CharField(label=_("Extra hotwords"), required=False,
+                               widget=forms.Textarea(attrs={"rows": 3, "placeholder": "通义千问\nComfyUI"}),
                                help_text=_("One per line, or separated by commas."))
     itn = forms.BooleanField(label=_("Inverse text normalisation (ITN)"), required=False, initial=True)
     chinese_script = forms.ChoiceField(label=_("Chinese script"), choices=[(s, s) for s in CHINESE_SCRIPTS],
@@ -46,11 +51,26 @@ def _speaker_count(label):
 
 
 class SpeakerCountsForm(SharedOptionsForm):
-    """Per-request speaker counts (a team default would be wrong for most of its recordings)."""
+    """The upload pages' options: the shared ones, the model and VAD (which the team defaults
+    preselect), and per-request speaker counts (a team default would be wrong for most of its
+    recordings)."""
+
+    model = forms.ChoiceField(label=_("Model"), choices=(), required=False)
+    vad = forms.ChoiceField(label=_("VAD model"), choices=VAD_MODEL_CHOICES_WITH_NONE, required=False)
 
     num_speakers = _speaker_count(_("Number of speakers"))
     min_speakers = _speaker_count(_("At least this many speakers"))
     max_speakers = _speaker_count(_("At most this many speakers"))
+
+    def __init__(self, *args, models=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["model"].choices = [(m, m) for m in models]
+
+    def clean_model(self):
+        return self.cleaned_data["model"] or None  # not sent: the team's default
+
+    def clean_vad(self):
+        return self.cleaned_data["vad"] or None
 
     def clean(self):
         data = super().clean()
@@ -82,11 +102,9 @@ class MultipleFileField(forms.FileField):
 
 
 class BatchForm(SpeakerCountsForm):
-    audio = MultipleFileField(label=_("Audio files"), help_text=_("Several files at once."))
+    # an empty file is not the whole batch's fault: it becomes a failed row with its reason
+    audio = MultipleFileField(label=_("Audio files"), help_text=_("Several files at once."), allow_empty_file=True)
     field_order = ["audio"]
-
-
-VAD_MODEL_CHOICES = [("silero", "Silero VAD"), ("fsmn", "FSMN-VAD (FunASR)")]
 
 
 class VadForm(forms.Form):
@@ -103,7 +121,7 @@ class TeamDefaultsForm(SharedOptionsForm):
     """The team's recognition defaults (系统设置); every page and API call starts from them."""
 
     hotwords = None  # ad-hoc terms belong to one request; a team keeps its terms in libraries
-    vad = forms.ChoiceField(label=_("VAD model"), choices=VAD_MODEL_CHOICES + [("none", _("none (whole audio)"))])
+    vad = forms.ChoiceField(label=_("VAD model"), choices=VAD_MODEL_CHOICES_WITH_NONE)
     max_segment_ms = forms.IntegerField(label=_("Longest segment (ms)"), min_value=1000, max_value=30000)
     model = forms.ChoiceField(label=_("Model"), choices=())
     field_order = ["language", "itn", "chinese_script", "libraries", "vad", "max_segment_ms", "max_cue_seconds",

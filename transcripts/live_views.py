@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from accounts.current import require_membership, team_context
-from transcripts.forms import LANGUAGE_CHOICES
+from transcripts.language_names import language_choices
 from transcripts.models import HotwordLibrary
 from transcripts.request_options import team_defaults
 
@@ -13,7 +13,7 @@ from transcripts.request_options import team_defaults
 def live(request: HttpRequest) -> HttpResponse:
     membership = require_membership(request)
     return render(request, "transcripts/live.html", {
-        "languages": LANGUAGE_CHOICES, "libraries": HotwordLibrary.objects.filter(team=membership.team),
+        "languages": language_choices(), "libraries": HotwordLibrary.objects.filter(team=membership.team),
         "defaults": team_defaults(membership.team),
         **team_context(request),
     })

@@ -16,7 +16,7 @@ from transcripts import services
 from transcripts.engine import EngineError
 from transcripts.engine.formats import CONTENT_TYPES, render as render_result
 from transcripts.forms import RecognizeForm
-from transcripts.request_options import form_initial, options_from
+from transcripts.request_options import form_initial, options_from, requestable_models
 from transcripts.models import HotwordLibrary, Status
 from transcripts.selectors import (
     editor_context, last_edit, transcript_result, transcripts_of, transcripts_search,
@@ -28,7 +28,7 @@ from transcripts.edits import EditError, transcript_edit, transcript_restore
 def recognize(request: HttpRequest) -> HttpResponse:
     membership = require_membership(request)
     libraries = HotwordLibrary.objects.filter(team=membership.team)
-    form = RecognizeForm(request.POST or None, request.FILES or None, libraries=libraries,
+    form = RecognizeForm(request.POST or None, request.FILES or None, libraries=libraries, models=requestable_models(),
                          initial=form_initial(membership.team))
     error = None
     if request.method == "POST" and membership.role < Membership.Role.MEMBER:

@@ -22,15 +22,19 @@ def uploads(clips, names):
 @pytest.mark.django_db(transaction=True)
 def test_batch_page_runs_a_job_and_a_corrupt_file_fails_alone(client, teams, clips):
     client.force_login(teams["bob"])
-    files = uploads(clips, SHORT_MANDARIN[:2]) + [SimpleUploadedFile("broken.mp3", b"ID3" + b"\x00" * 500)]
+    files = uploads(clips, SHORT_MANDARIN[:2]) + [SimpleUploadedFile("broken.mp3", b"ID3" + b"\x00" * 500),
+                                                  SimpleUploadedFile("empty.wav", b"")]
     response = client.post("/batch/", {"audio": files, "language": "zh", "itn": "on", "chinese_script": "simplified"})
     job = Job.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/batch/{job.id}/"
     snapshot = jobs.job_snapshot(job=job)
-    assert snapshot["status"] == "done" and (snapshot["done"], snapshot["total"]) == (3, 3)
+    assert snapshot["status"] == "done" and (snapshot["done"], snapshot["total"]) == (4, 4)
     statuses = {f["name"]: f["status"] for f in snapshot["files"]}
-    assert statuses == {SHORT_MANDARIN[0]: "done", SHORT_MANDARIN[1]: "done", "broken.mp3": "failed"}
-    assert "audio" in next(f["error"] for f in snapshot["files"] if f["name"] == "broken.mp3").lower()
+    assert statuses == {SHORT_MANDARIN[0]: "done", SHORT_MANDARIN[1]: "done", "broken.mp3": "failed",
+                        "empty.wav": "failed"}
+    errors = {f["name"]: f["error"] for f in snapshot["files"]}
+    assert "audio" in errors["broken.mp3"].lower() and "empty" in errors["empty.wav"]
+    Transcript.objects.filter(source_name="empty.wav").delete()
 
     exported = client.get(f"/batch/{job.id}/export.csv").content.decode("utf-8")
     rows = list(csv.DictReader(io.StringIO(exported.lstrip("\ufeff"))))

@@ -155,3 +155,15 @@ def test_impossible_speaker_counts_are_form_errors(client, teams, clips):
                                                "min_speakers": "4", "max_speakers": "2"})
     assert "不能少于最少说话人数。" in response.content.decode()
     assert Transcript.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_upload_pages_name_languages_and_offer_model_vad_and_speakers(client, teams):
+    client.force_login(teams["bob"])
+    for url in ("/recognize/", "/batch/"):
+        page = client.get(url).content.decode()
+        assert '<option value="auto" selected>自动检测</option>' in page
+        assert '<option value="zh">中文</option>' in page and '<option value="ja">日本語</option>' in page
+        assert '<option value="en">English</option>' in page
+        assert '<textarea name="hotwords"' in page and 'name="model"' in page and 'name="vad"' in page
+        assert 'name="diarize"' in page and 'name="num_speakers"' in page and "js/upload.js" in page
