@@ -49,6 +49,19 @@ def transcripts_search(
     return rows.select_related("created_by")
 
 
+def history_filters(*, team: Team) -> dict:
+    """The history page's filter choices: the languages and people the team's transcripts have."""
+    from django.contrib.auth import get_user_model
+
+    from transcripts.language_names import native_name
+    from transcripts.models import Status
+
+    languages = sorted(set(transcripts_of(team=team).exclude(language="").values_list("language", flat=True)))
+    owners = get_user_model().objects.filter(memberships__team=team).order_by("username")
+    return {"languages": [(code, native_name(code)) for code in languages], "statuses": Status.choices,
+            "owners": owners}
+
+
 def last_edit(transcript: Transcript) -> TranscriptRevision | None:
     """The newest correction of the transcript (None when it is as the recogniser wrote it)."""
     return transcript.revisions.filter(number__gt=0).select_related("created_by").first()

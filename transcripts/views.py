@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.current import require_membership, team_context
@@ -19,7 +20,7 @@ from transcripts.forms import RecognizeForm
 from transcripts.request_options import form_initial, options_from, requestable_models
 from transcripts.models import HotwordLibrary, Status
 from transcripts.selectors import (
-    editor_context, last_edit, transcript_result, transcripts_of, transcripts_search,
+    editor_context, history_filters, last_edit, transcript_result, transcripts_of, transcripts_search,
 )
 from transcripts.edits import EditError, transcript_edit, transcript_restore
 
@@ -143,8 +144,12 @@ def history(request: HttpRequest) -> HttpResponse:
     except BadParameter as e:
         return HttpResponseBadRequest(e.message)
     page = Paginator(rows, 25).get_page(request.GET.get("page"))
-    return render(request, "transcripts/history.html",
-                  {"page": page, "query": request.GET.get("q", ""), **team_context(request)})
+    filters = request.GET.copy()
+    filters.pop("page", None)
+    return render(request, "transcripts/history.html", {
+        "page": page, "query": request.GET.get("q", ""), "filters": filters.urlencode(),
+        "searching": any(request.GET.get(key) for key in ("q", "language", "status", "owner", "from", "to")),
+        **history_filters(team=membership.team), **team_context(request)})
 
 
 @login_required
@@ -172,6 +177,8 @@ def history_delete(request: HttpRequest) -> HttpResponse:
     ids = _ids(request.POST.getlist("id") or request.GET.getlist("id"))
     rows = transcripts_of(team=membership.team).filter(id__in=ids)
     if request.method == "POST" and request.POST.get("confirm") == "yes":
-        services.transcripts_delete(team=membership.team, ids=ids)
+        deleted = services.transcripts_delete(team=membership.team, ids=ids)
+        messages.success(request, ngettext("Deleted %(count)d transcript and its audio.",
+                                           "Deleted %(count)d transcripts and their audio.", deleted) % {"count": deleted})
         return redirect("history")
     return render(request, "transcripts/confirm_delete.html", {"rows": rows, **team_context(request)})

@@ -7,3 +7,14 @@ document.addEventListener("click", (event) => {
   const button = event.target.closest("[data-confirm]");
   if (button && !window.confirm(button.dataset.confirm)) event.preventDefault();
 });
+// A button that acts on the checked rows stays disabled until one is checked.
+function syncNeedsChecked() {
+  document.querySelectorAll("[data-needs-checked]").forEach((button) => {
+    const name = button.dataset.needsChecked;
+    button.disabled = !button.form.querySelector('input[type="checkbox"][name="' + name + '"]:checked');
+  });
+}
+document.addEventListener("change", (event) => {
+  if (event.target.matches('input[type="checkbox"]')) syncNeedsChecked();
+});
+document.addEventListener("DOMContentLoaded", syncNeedsChecked);

@@ -214,19 +214,25 @@ def test_vad_shows_the_plot_and_the_segments(browser, server, requests_seen, cli
 
 def test_history_finds_them_and_a_deleted_one_stays_gone(browser, server, requests_seen):
     page = login(browser, server, requests_seen, "alice")
+    files = "table tbody td a[href^='/transcripts/']"
     page.goto(f"{server.url}/history/?q=交易")
-    names = page.locator("table tbody td a").all_inner_texts()
+    names = page.locator(files).all_inner_texts()
     assert "BAC009S0764W0121.wav" in names
+    assert page.locator("td.snippet mark").first.inner_text() == "交易"
     shot(page, "07-history")
     page.goto(f"{server.url}/history/?q=换一首歌")
-    assert page.locator("table tbody td a").all_inner_texts() == ["IT0011W0001.wav"]
+    assert page.locator(files).all_inner_texts() == ["IT0011W0001.wav"]
+    expect(page.locator("#delete-selected")).to_be_disabled()
     page.check("table tbody input[type=checkbox]")
-    page.click("form[action='/history/delete/'] button[type=submit]")
+    expect(page.locator("#delete-selected")).to_be_enabled()
+    page.click("#delete-selected")
     page.click("form[method=post] button[type=submit]")  # the confirmation page
     page.wait_for_url(f"{server.url}/history/")
+    expect(page.locator(".notice")).to_contain_text("已删除 1 条转写")
     page.goto(f"{server.url}/history/?q=换一首歌")
     page.reload()
-    assert page.locator("table tbody td a").count() == 0
+    assert page.locator(files).count() == 0
+    expect(page.locator("#history-empty")).to_contain_text("没有与“换一首歌”匹配的转写")
 
 
 def test_an_admins_hotword_library_is_used_by_a_member(browser, server, requests_seen, clips):

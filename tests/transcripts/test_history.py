@@ -68,3 +68,34 @@ def test_a_file_name_excel_would_run_is_exported_as_text(client, teams):
     body = client.get("/history/export.csv").content.decode("utf-8").lstrip("\ufeff")
     (row,) = csv.DictReader(io.StringIO(body))
     assert row["source_name"] == '\'=HYPERLINK("http://evil","x").wav' and row["text"] == "'-1+2"
+
+
+@pytest.mark.django_db
+def test_the_page_shows_filters_columns_and_the_match_in_context(client, teams, history_rows):
+    Transcript.objects.filter(id=history_rows["zh"].id).update(duration=65.4)
+    client.force_login(teams["bob"])
+    page = client.get("/history/", {"q": "交易", "status": "done"}).content.decode()
+    assert '<select name="language">' in page and '<option value="zh">中文</option>' in page
+    assert '<option value="done" selected>已完成</option>' in page and '<input type="date" name="from"' in page
+    assert "甚至出现<mark>交易</mark>几乎停滞的情况" in page and "1:05.4" in page and ">bob<" in page
+    assert 'data-needs-checked="id"' in page
+
+
+@pytest.mark.django_db
+def test_no_results_is_not_nothing_yet(client, teams):
+    client.force_login(teams["bob"])
+    assert "还没有转写" in client.get("/history/").content.decode()
+    page = client.get("/history/", {"q": "会议纪要"}).content.decode()
+    assert "没有与“会议纪要”匹配的转写" in page and "还没有转写" not in page
+
+
+@pytest.mark.django_db
+def test_deleting_says_so_and_viewers_get_no_delete_controls(client, teams, history_rows):
+    from accounts.models import Membership
+
+    client.force_login(teams["bob"])
+    response = client.post("/history/delete/", {"id": [history_rows["zh"].id], "confirm": "yes"}, follow=True)
+    assert "已删除 1 条转写及其音频" in response.content.decode()
+    Membership.objects.filter(user=teams["bob"]).update(role=Membership.Role.VIEWER)
+    page = client.get("/history/").content.decode()
+    assert 'type="checkbox"' not in page and "delete-selected" not in page and "需要成员角色" in page
