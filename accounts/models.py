@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Team(models.Model):
@@ -23,13 +24,18 @@ class Team(models.Model):
 class Membership(models.Model):
     class Role(models.IntegerChoices):
         # Ordered: a check for MEMBER also admits ADMIN.
-        VIEWER = 10, "viewer"
-        MEMBER = 20, "member"
-        ADMIN = 30, "admin"
+        VIEWER = 10, _("viewer")
+        MEMBER = 20, _("member")
+        ADMIN = 30, _("admin")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
     role = models.PositiveSmallIntegerField(choices=Role.choices, default=Role.MEMBER)
+
+    @property
+    def role_name(self) -> str:
+        """The role as the API names it (viewer, member, admin), whatever the page's language."""
+        return self.Role(self.role).name.lower()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -54,8 +54,8 @@ def resolve_membership(user, *, wanted: object = None, remembered: object = None
         if membership is None:
             raise NoAccess("no_team", "You are not in a team yet: ask a team admin to add you.")
     if membership.role < at_least:
-        raise NoAccess("role", f"This needs the {Membership.Role(at_least).label} role in {membership.team.name}; "
-                               f"you are a {membership.get_role_display()}.")
+        raise NoAccess("role", f"This needs the {Membership.Role(at_least).name.lower()} role in {membership.team.name}; "
+                               f"you are a {membership.role_name}.")
     return membership
 
 

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 from accounts.current import SESSION_KEY, require_membership, team_context
 from accounts.models import Membership
 from accounts.permissions import membership_for
-from accounts.services import MembershipError, membership_add, membership_remove
+from accounts.services import MembershipError, membership_add, membership_remove, membership_role_change
 from asrplatform.params import database_id
 
 
@@ -31,12 +31,17 @@ def members(request: HttpRequest) -> HttpResponse:
     error = None
     if request.method == "POST":
         try:
+            role = database_id(request.POST.get("role", Membership.Role.MEMBER))
             if request.POST.get("remove"):
                 membership_remove(team=membership.team, membership_id=request.POST["remove"])
+            elif role not in Membership.Role.values:
+                raise MembershipError("Choose a role: viewer, member or admin.")
+            elif request.POST.get("change"):
+                changed = database_id(request.POST["change"])
+                if changed is None:
+                    raise MembershipError("No such member.")
+                membership_role_change(team=membership.team, membership_id=changed, role=role)
             else:
-                role = database_id(request.POST.get("role", Membership.Role.MEMBER))
-                if role not in Membership.Role.values:
-                    raise MembershipError("Choose a role: viewer, member or admin.")
                 membership_add(team=membership.team, username=request.POST.get("username", ""), role=role)
         except MembershipError as e:
             error = str(e)

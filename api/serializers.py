@@ -150,6 +150,7 @@ class JobFileSerializer(serializers.Serializer):
     progress = serializers.FloatField()
     duration = serializers.FloatField(allow_null=True)
     error = serializers.CharField(allow_blank=True)
+    preview = serializers.CharField(allow_blank=True, help_text="The start of the file's text, once recognised.")
 
 
 class JobCurrentSerializer(serializers.Serializer):

@@ -13,7 +13,7 @@ from accounts.services import (
     MemberNotFoundError, MembershipError, membership_add, membership_remove, membership_role_change,
 )
 
-ROLE_NAMES = {label: value for value, label in Membership.Role.choices}
+ROLE_NAMES = {role.name.lower(): role.value for role in Membership.Role}  # not the labels: those are translated
 
 
 class TeamSerializer(serializers.Serializer):
@@ -34,7 +34,7 @@ class RoleSerializer(serializers.Serializer):
 
 
 def _member(membership: Membership) -> dict:
-    return {"id": membership.id, "username": membership.user.username, "role": membership.get_role_display()}
+    return {"id": membership.id, "username": membership.user.username, "role": membership.role_name}
 
 
 def _changed(change):
@@ -51,7 +51,7 @@ class TeamListView(APIView):
     def get(self, request):
         """The teams the caller belongs to, with their role in each."""
         rows = Membership.objects.select_related("team").filter(user=request.user).order_by("team__name")
-        return Response([{"id": m.team.id, "name": m.team.name, "slug": m.team.slug, "role": m.get_role_display()}
+        return Response([{"id": m.team.id, "name": m.team.name, "slug": m.team.slug, "role": m.role_name}
                          for m in rows])
 
 

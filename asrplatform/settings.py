@@ -95,6 +95,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "asrplatform.navigation.current_section",
             ],
         },
     },
@@ -221,7 +222,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-TIME_ZONE = envstr("ASR_TIME_ZONE", "UTC")
+# Times on the pages are shown in this zone, and it is named there (the footer of every page).
+TIME_ZONE = envstr("ASR_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
 

@@ -1,4 +1,6 @@
 """批量处理: start a job of many files, follow it live, cancel it, export it."""
+import json
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,7 +12,7 @@ from accounts.permissions import VIEWERS_CANNOT_RECOGNISE
 from transcripts import jobs, services
 from transcripts.engine import EngineError
 from transcripts.forms import BatchForm
-from transcripts.models import HotwordLibrary, Job
+from transcripts.models import HotwordLibrary, Job, status_labels
 from transcripts.request_options import form_initial, options_from, requestable_models
 
 
@@ -41,7 +43,8 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     membership = require_membership(request)
     job = get_object_or_404(Job, pk=pk, team=membership.team)
     return render(request, "transcripts/job.html",
-                  {"job": job, "snapshot": jobs.job_snapshot(job=job), **team_context(request)})
+                  {"job": job, "snapshot": jobs.job_snapshot(job=job), "status_labels": json.dumps(status_labels()),
+                   **team_context(request)})
 
 
 @login_required

@@ -3,7 +3,9 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.contrib import messages
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.current import require_membership, team_context
 from accounts.models import Membership
@@ -15,6 +17,10 @@ from transcripts.models import HotwordLibrary
 class LibraryForm(forms.ModelForm):
     upload = forms.FileField(label=_("Import a file"), required=False,
                              help_text=_("A text file: one term per line, an optional weight after it."))
+    import_mode = forms.ChoiceField(label=_("The file's terms"), initial="merge", widget=forms.RadioSelect, required=False,
+                                    choices=[("merge", _("are added to the terms above")),
+                                             ("replace", _("replace the terms above"))])
+    added: int | None = None  # terms the imported file added, to tell the admin
 
     class Meta:
         model = HotwordLibrary
@@ -25,16 +31,32 @@ class LibraryForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         upload = cleaned.get("upload")
-        if upload:
-            try:
-                cleaned["terms"] = upload.read().decode("utf-8-sig")
-            except UnicodeDecodeError:
-                raise forms.ValidationError(_("The file must be UTF-8 text, one term per line.")) from None
         try:
+            if upload:
+                try:
+                    imported = upload.read().decode("utf-8-sig")
+                except UnicodeDecodeError:
+                    raise forms.ValidationError(_("The file must be UTF-8 text, one term per line.")) from None
+                cleaned["terms"], self.added = merged_terms(
+                    cleaned.get("terms", "") if cleaned.get("import_mode") != "replace" else "", imported)
             parse_hotwords(cleaned.get("terms", ""))
         except EngineError as e:
             raise forms.ValidationError(e.message) from None
         return cleaned
+
+
+def merged_terms(current: str, imported: str) -> tuple[str, int]:
+    """`current` with the imported file's terms it lacks appended (a term already there keeps its
+    line); returns the text and how many terms were added."""
+    known = {term for term, _weight in parse_hotwords(current)}
+    new_lines = []
+    for line in imported.splitlines():
+        parsed = parse_hotwords(line)
+        if parsed and parsed[0][0] not in known:
+            known.add(parsed[0][0])
+            new_lines.append(line.strip())
+    text = "\n".join(part for part in (current.strip(), *new_lines) if part)
+    return text, len(new_lines)
 
 
 @login_required
@@ -57,6 +79,9 @@ def library_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             form.add_error("name", "This team already has a library with that name.")
         else:
             saved.save()
+            if form.added is not None:
+                messages.success(request, ngettext("Imported %(count)d new term.", "Imported %(count)d new terms.",
+                                                   form.added) % {"count": form.added})
             return redirect("hotwords")
     return render(request, "transcripts/hotword_form.html", {"form": form, "library": library, **team_context(request)},
                   status=400 if form.errors else 200)

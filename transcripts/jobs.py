@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Coalesce, NullIf, Substr
 from django.utils import timezone
 
 from accounts.models import Team
@@ -51,11 +53,15 @@ def job_cancel(*, job: Job) -> int:
     return cancelled
 
 
+PREVIEW_CHARS = 80  # of each finished file's text, shown in its row
+
+
 def job_snapshot(*, job: Job) -> dict:
     """What the job page shows: items done/total, the running file's position, ETA, each file."""
     job.refresh_from_db()
     files = list(job.transcripts.order_by("id").values(
-        "id", "source_name", "status", "progress", "duration", "error_message", "started_at", "finished_at"))
+        "id", "source_name", "status", "progress", "duration", "error_message", "started_at", "finished_at",
+        preview=Substr(Coalesce(NullIf("itn_text", Value("")), "text"), 1, PREVIEW_CHARS)))
     total_audio = sum(f["duration"] or 0.0 for f in files)
     done_audio = sum((f["duration"] or 0.0) * (f["progress"] if f["status"] in UNFINISHED else 1.0) for f in files)
     started = min((f["started_at"] for f in files if f["started_at"]), default=None)
@@ -76,7 +82,8 @@ def job_snapshot(*, job: Job) -> dict:
             "position": round((running["duration"] or 0.0) * running["progress"], 1), "duration": running["duration"],
         },
         "files": [{"id": f["id"], "name": f["source_name"], "status": f["status"], "progress": round(f["progress"], 3),
-                   "duration": f["duration"], "error": f["error_message"]} for f in files],
+                   "duration": f["duration"], "error": f["error_message"], "preview": f["preview"] or ""}
+                  for f in files],
     }
 
 

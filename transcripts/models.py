@@ -35,6 +35,11 @@ class Status(models.TextChoices):
     CANCELLED = "cancelled", _("cancelled")
 
 
+def status_labels() -> dict[str, str]:
+    """Each status's name in the active language, for pages that update statuses as they change."""
+    return {status.value: str(status.label) for status in Status}
+
+
 class Job(models.Model):
     """A batch: several transcripts started together with shared options."""
 

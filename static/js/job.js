@@ -4,9 +4,17 @@
   if (!root) return;
   const $ = (id) => document.getElementById(id);
   const finished = (status) => status !== "queued" && status !== "running";
+  const labels = JSON.parse(root.dataset.labels || "{}");  // status → its name in the page's language
+  const label = (status) => labels[status] || status;
+
+  function showStatus(element, status) {
+    element.textContent = label(status);
+    element.dataset.status = status;
+    element.className = element.className.replace(/\bstatus-\w+/g, "").trim() + " status-" + status;
+  }
 
   function render(state) {
-    $("job-status").textContent = state.status;
+    showStatus($("job-status"), state.status);
     $("job-count").textContent = state.done + "/" + state.total;
     $("job-progress").value = state.fraction;
     $("job-eta").textContent = state.eta_seconds ? "ETA " + Math.round(state.eta_seconds) + " s" : "";
@@ -15,7 +23,8 @@
     for (const file of state.files) {
       const row = root.querySelector('tr[data-id="' + file.id + '"]');
       if (!row) continue;
-      row.querySelector(".status").textContent = file.status;
+      showStatus(row.querySelector(".status"), file.status);
+      row.querySelector(".preview").textContent = file.preview || "";
       row.querySelector(".progress").textContent = Math.round(file.progress * 100) + "%";
       row.querySelector(".error").textContent = file.error || "";
     }
@@ -34,7 +43,7 @@
       if (message.type === "error") $("job-connection").textContent = message.message;
     };
     socket.onclose = () => {
-      if (finished($("job-status").textContent)) return;
+      if (finished($("job-status").dataset.status)) return;
       $("job-connection").textContent = root.dataset.reconnecting;
       setTimeout(connect, retry);
       retry = Math.min(retry * 2, 15000);

@@ -31,12 +31,21 @@
     $("live-partial").textContent = "";
   }
 
+  function state(name) {  // connecting → ready → recording → finishing → done
+    $("live-state").textContent = say[name];
+    $("live-state").dataset.state = name;
+  }
+
   async function start() {
     $("live-error").hidden = true;
+    $("live-start").disabled = true;  // one session at a time: no second click while connecting
+    state("connecting");
     try {
       stream = await navigator.mediaDevices.getUserMedia({ audio: { channelCount: 1, echoCancellation: true } });
     } catch (e) {
       showError(say.noMicrophone + " " + e.message);
+      $("live-start").disabled = false;
+      state("idle");
       return;
     }
     const scheme = location.protocol === "https:" ? "wss://" : "ws://";
@@ -48,7 +57,7 @@
       else if (message.type === "final") appendFinal(message);
       else if (message.type === "error") showError(message.message);
       else if (message.type === "done") {
-        $("live-state").textContent = say.done;
+        state("done");
         if (message.transcript) {
           $("live-saved").hidden = false;
           $("live-saved").innerHTML = '<a href="/transcripts/' + Number(message.transcript) + '/"></a>';
@@ -59,14 +68,14 @@
     socket.onclose = () => { stopAudio(); $("live-start").disabled = false; $("live-stop").disabled = true; };
     socket.onerror = () => showError(say.connectionFailed);
     socket.onopen = async () => {
+      state("ready");
       socket.send(JSON.stringify(options()));
       context = new AudioContext();
       await context.audioWorklet.addModule(workletUrl);
       const node = new AudioWorkletNode(context, "pcm-worklet");
       node.port.onmessage = (event) => { if (socket.readyState === WebSocket.OPEN) socket.send(event.data); };
       context.createMediaStreamSource(stream).connect(node);
-      $("live-state").textContent = say.listening;
-      $("live-start").disabled = true;
+      state("recording");
       $("live-stop").disabled = false;
     };
   }
@@ -79,7 +88,7 @@
   function stop() {
     stopAudio();
     if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: "end" }));
-    $("live-state").textContent = say.finishing;
+    state("finishing");
     $("live-stop").disabled = true;
   }
 

@@ -1,6 +1,7 @@
 // The transcript workspace: play from a segment or a word, follow playback, find, copy, correct.
 (function () {
   const $ = (id) => document.getElementById(id);
+  followProgress($("progress"));
   const table = $("segments");
   if (!table) return;
   const audio = document.querySelector("audio");
@@ -122,3 +123,36 @@
     });
   }
 })();
+
+// While a transcript is queued or running: progress from the job's WebSocket (the batch page's),
+// or, for a single upload, from the API every 2 s; the page reloads once, when it is finished.
+function followProgress(bar) {
+  if (!bar) return;
+  const unfinished = (status) => status === "queued" || status === "running";
+  function update(status, progress) {
+    bar.value = progress;
+    if (!unfinished(status)) location.reload();
+  }
+  if (bar.dataset.job) {
+    const scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    const socket = new WebSocket(scheme + location.host + "/ws/jobs/" + Number(bar.dataset.job) + "/");
+    socket.onmessage = (event) => {
+      const message = JSON.parse(event.data);
+      const file = message.type === "progress" && message.files.find((f) => f.id === Number(bar.dataset.transcript));
+      if (file) update(file.status, file.progress);
+    };
+    return;
+  }
+  const poll = async () => {
+    try {
+      const response = await fetch(bar.dataset.api, { credentials: "same-origin", headers: { Accept: "application/json" } });
+      if (response.ok) {
+        const transcript = await response.json();
+        update(transcript.status, transcript.progress);
+      }
+    } finally {
+      setTimeout(poll, 2000);
+    }
+  };
+  setTimeout(poll, 2000);
+}

@@ -11,11 +11,13 @@ def test_team_admin_creates_imports_exports_and_deletes(client, teams):
     assert response.status_code == 302
     library = HotwordLibrary.objects.get(team=teams["a"], name="客服术语")
     upload = SimpleUploadedFile("terms.txt", "\ufeffComfyUI\n通义千问 5\n".encode("utf-8"))
-    client.post(f"/hotwords/{library.pk}/", {"name": "客服术语", "terms": "", "upload": upload})
+    response = client.post(f"/hotwords/{library.pk}/", {"name": "客服术语", "terms": "", "upload": upload,
+                                                         "import_mode": "replace"}, follow=True)
     library.refresh_from_db()
-    assert library.terms == "ComfyUI\n通义千问 5\n"
+    assert library.terms == "ComfyUI\n通义千问 5"
+    assert "导入了 2 个新词" in response.content.decode()
     exported = client.get(f"/hotwords/{library.pk}/export/")
-    assert exported.content.decode() == "ComfyUI\n通义千问 5\n"
+    assert exported.content.decode() == "ComfyUI\n通义千问 5"
     client.post(f"/hotwords/{library.pk}/delete/")
     assert not HotwordLibrary.objects.exists()
 
@@ -42,3 +44,21 @@ def test_members_read_but_do_not_edit_and_other_teams_see_nothing(client, teams)
     assert "产品词" not in client.get("/hotwords/").content.decode()
     for url in (f"/hotwords/{library.pk}/", f"/hotwords/{library.pk}/export/", f"/hotwords/{library.pk}/delete/"):
         assert client.get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_import_adds_to_the_terms_or_replaces_them(client, teams):
+    client.force_login(teams["alice"])
+    client.post("/hotwords/new/", {"name": "词库", "terms": "退费流程 20\n工单编号"})
+    library = HotwordLibrary.objects.get(name="词库")
+    upload = SimpleUploadedFile("terms.txt", "工单编号 50\nComfyUI\n".encode("utf-8"))
+    response = client.post(f"/hotwords/{library.pk}/", {"name": "词库", "terms": library.terms, "upload": upload,
+                                                         "import_mode": "merge"}, follow=True)
+    library.refresh_from_db()
+    assert library.terms == "退费流程 20\n工单编号\nComfyUI"  # a term already there keeps its line
+    assert "导入了 1 个新词" in response.content.decode()
+    upload = SimpleUploadedFile("terms.txt", "ComfyUI\n".encode("utf-8"))
+    client.post(f"/hotwords/{library.pk}/", {"name": "词库", "terms": library.terms, "upload": upload,
+                                             "import_mode": "replace"})
+    library.refresh_from_db()
+    assert library.terms == "ComfyUI"

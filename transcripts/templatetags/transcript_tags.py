@@ -49,3 +49,11 @@ def language_name(code: str) -> str:
     from transcripts.language_names import native_name
 
     return native_name(code) if code else ""
+
+
+@register.filter
+def status_label(value: str) -> str:
+    """A transcript or job status in the page's language."""
+    from transcripts.models import Status
+
+    return Status(value).label if value in Status.values else value

@@ -1,0 +1,66 @@
+"""Pages that feel finished (issue 15, item 5): error pages, the current page, viewers, time zone,
+translated statuses, job previews, role changes."""
+import pytest
+from django.template.loader import render_to_string
+
+from accounts.models import Membership
+from transcripts.models import Job, Status, Transcript
+
+
+@pytest.mark.django_db
+def test_not_found_is_the_site_layout_in_the_pages_language(client, teams):
+    client.force_login(teams["bob"])
+    response = client.get("/transcripts/987654/")
+    page = response.content.decode()
+    assert response.status_code == 404 and "找不到页面" in page and 'class="top"' in page and "历史记录" in page
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get("/transcripts/987654/")
+    assert english.status_code == 404 and "Not found" in english.content.decode() and '<html lang="en">' in english.content.decode()
+
+
+def test_the_error_page_renders_without_a_request():
+    page = render_to_string("500.html")
+    assert "asrplatform" in page and 'class="top"' in page
+
+
+@pytest.mark.django_db
+def test_the_navigation_marks_the_current_page_and_the_footer_names_the_time_zone(client, teams):
+    client.force_login(teams["bob"])
+    page = client.get("/history/").content.decode()
+    assert 'href="/history/" aria-current="page"' in page and page.count('aria-current="page"') == 1
+    assert "Asia/Shanghai" in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/recognize/", "/batch/"])
+def test_viewers_get_no_upload_form_and_are_told_why(client, teams, url):
+    Membership.objects.filter(user=teams["bob"]).update(role=Membership.Role.VIEWER)
+    client.force_login(teams["bob"])
+    page = client.get(url).content.decode()
+    assert 'id="viewer-note"' in page and 'type="file"' not in page
+
+
+@pytest.mark.django_db
+def test_job_rows_show_translated_statuses_and_a_text_preview(client, teams):
+    job = Job.objects.create(team=teams["a"], created_by=teams["bob"], status=Status.CANCELLED)
+    Transcript.objects.create(team=teams["a"], job=job, source_name="a.wav", status=Status.DONE,
+                              text="二零二五年的会议", itn_text="2025年的会议", options={})
+    Transcript.objects.create(team=teams["a"], job=job, source_name="b.wav", status=Status.CANCELLED, options={})
+    client.force_login(teams["bob"])
+    page = client.get(f"/batch/{job.pk}/").content.decode()
+    assert 'data-status="cancelled">已取消<' in page and 'class="status status-cancelled"' in page
+    assert '<span class="preview">2025年的会议</span>' in page and ">已完成<" in page
+    assert client.get(f"/api/jobs/{job.pk}/", HTTP_ACCEPT="application/json").json()["files"][0]["preview"] == "2025年的会议"
+
+
+@pytest.mark.django_db
+def test_a_team_admin_changes_a_role_and_is_asked_before_a_removal(client, teams):
+    client.force_login(teams["alice"])
+    bob = Membership.objects.get(user=teams["bob"], team=teams["a"])
+    page = client.get("/team/members/").content.decode()
+    assert 'data-confirm="把 bob 移出这个团队吗' in page and 'name="change"' in page
+    client.post("/team/members/", {"change": bob.id, "role": Membership.Role.VIEWER})
+    bob.refresh_from_db()
+    assert bob.role == Membership.Role.VIEWER
