@@ -123,7 +123,8 @@ def test_batch_of_three_reaches_done_and_exports_csv(browser, server, requests_s
     page.wait_for_url("**/batch/*/")
     shot(page, "03-batch-running")
     # Locator waits, not wait_for_function: the pages' Content-Security-Policy forbids the eval it uses.
-    expect(page.locator("#job-status")).to_have_text("done", timeout=RECOGNITION_TIMEOUT_MS)
+    expect(page.locator("#job-status")).to_have_attribute("data-status", "done", timeout=RECOGNITION_TIMEOUT_MS)
+    assert page.inner_text("#job-status") == "已完成"
     assert page.inner_text("#job-count") == "3/3"
     assert float(page.get_attribute("#job-progress", "value")) == 1.0
     shot(page, "04-batch-done")
