@@ -77,7 +77,7 @@ def test_upload_on_the_page_is_recognised(client, teams, clips):
                                                "chinese_script": "simplified"})
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
-    assert "换一首歌" in page and ">done<" in page
+    assert "换一首歌" in page and 'data-status="done">已完成<' in page
 
 
 @pytest.mark.django_db(transaction=True)
