@@ -1,6 +1,9 @@
 from django.contrib import admin, messages
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.admin import TEAM_FILTER, TeamScopedAdmin
 from accounts.models import Membership
@@ -16,17 +19,19 @@ def _export(fmt: str):
         return response
 
     action.__name__ = f"export_{fmt}"
-    action.short_description = f"Export selected as {fmt.upper()}"
+    action.short_description = format_lazy(_("Export selected as {format}"), format=fmt.upper())
     return action
 
 
-@admin.action(description="Purge stored audio (keep the text)", permissions=["change"])
+@admin.action(description=_("Purge stored audio (keep the text)"), permissions=["change"])
 def purge_audio(modeladmin, request, queryset):
     count = services.transcripts_purge_audio(rows=list(modeladmin.writable(request, queryset)))
-    modeladmin.message_user(request, f"Purged the audio of {count} transcript(s).", messages.SUCCESS)
+    modeladmin.message_user(request, ngettext("Purged the audio of %(count)d transcript.",
+                                              "Purged the audio of %(count)d transcripts.", count) % {"count": count},
+                            messages.SUCCESS)
 
 
-@admin.action(description="Delete those of the selected older than N days…", permissions=["delete"])
+@admin.action(description=_("Delete those of the selected older than N days…"), permissions=["delete"])
 def delete_older_than(modeladmin, request, queryset):
     """Asks for N first (an intermediate page), then deletes the selected rows older than N days
     with their audio. "Select all" in the changelist makes this a clean-up of every row in reach."""
@@ -34,10 +39,12 @@ def delete_older_than(modeladmin, request, queryset):
     days = request.POST.get("days", "")
     if "apply" in request.POST and days.isdigit():
         count = services.transcripts_delete_older_than(days=int(days), rows=queryset)
-        modeladmin.message_user(request, f"Deleted {count} transcript(s) older than {days} days.", messages.SUCCESS)
+        modeladmin.message_user(request, ngettext("Deleted %(count)d transcript older than %(days)s days.",
+                                                  "Deleted %(count)d transcripts older than %(days)s days.", count)
+                                % {"count": count, "days": days}, messages.SUCCESS)
         return None
     return TemplateResponse(request, "admin/transcripts/delete_older_than.html", {
-        **modeladmin.admin_site.each_context(request), "title": "Delete transcripts older than N days",
+        **modeladmin.admin_site.each_context(request), "title": _("Delete transcripts older than N days"),
         "queryset": queryset, "opts": modeladmin.model._meta, "days": days or "90",
         "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         "select_across": request.POST.get("select_across", "0"),

@@ -21,7 +21,8 @@ class HotwordLibrary(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["team", "name"], name="unique_library_name_per_team")]
         ordering = ["name"]
-        verbose_name_plural = "hotword libraries"
+        verbose_name = _("hotword library")
+        verbose_name_plural = _("hotword libraries")
 
     def __str__(self) -> str:
         return self.name
@@ -52,6 +53,8 @@ class Job(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = _("batch job")
+        verbose_name_plural = _("batch jobs")
 
     def __str__(self) -> str:
         return f"Job {self.pk} ({self.status})"
@@ -95,6 +98,8 @@ class Transcript(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        verbose_name = _("transcript")
+        verbose_name_plural = _("transcripts")
 
     def __str__(self) -> str:
         return f"{self.source_name} ({self.status})"
@@ -119,6 +124,8 @@ class TranscriptRevision(models.Model):
     class Meta:
         ordering = ["transcript", "-number"]
         constraints = [models.UniqueConstraint(fields=["transcript", "number"], name="one_revision_number")]
+        verbose_name = _("transcript revision")
+        verbose_name_plural = _("transcript revisions")
 
     def __str__(self) -> str:
         return f"{self.transcript_id} r{self.number}"

@@ -99,8 +99,19 @@ def test_admin_delete_older_than_asks_for_days_then_deletes_only_old_rows_in_rea
     every_id = list(Transcript.objects.values_list("id", flat=True))
     url = "/admin/transcripts/transcript/"
     asked = client.post(url, {"action": "delete_older_than", "_selected_action": every_id})
-    assert "days ago" in asked.content.decode() and Transcript.objects.count() == 2
+    assert "天前创建的转写" in asked.content.decode() and Transcript.objects.count() == 2
     client.post(url, {"action": "delete_older_than", "_selected_action": every_id, "days": "60", "apply": "1"})
     assert Transcript.objects.count() == 2  # nothing is 60 days old
     client.post(url, {"action": "delete_older_than", "_selected_action": every_id, "days": "30", "apply": "1"})
     assert list(Transcript.objects.values_list("source_name", flat=True)) == ["beta-meeting.wav"]
+
+
+@pytest.mark.django_db
+def test_the_admin_speaks_the_pages_language(client, rows, teams):
+    make_staff(teams["alice"])
+    client.force_login(teams["alice"])
+    changelist = client.get("/admin/transcripts/transcript/").content.decode()
+    assert "清除存储的音频（保留文本）" in changelist and "删除所选中早于 N 天的转写" in changelist
+    assert "将所选导出为 CSV" in changelist
+    index = client.get("/admin/").content.decode()
+    assert "批量任务" in index and "热词库" in index and "转写" in index
