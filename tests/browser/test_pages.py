@@ -273,7 +273,22 @@ def test_a_user_of_another_team_sees_none_of_it(browser, server, requests_seen):
     page.goto(f"{server.url}/hotwords/")
     assert "客服术语" not in page.inner_text("main")
     assert page.goto(f"{server.url}/transcripts/1/").status == 404
+    assert "找不到页面" in page.inner_text("main") and page.locator("header.top nav").count() == 1
+    shot(page, "15-not-found")
     assert page.goto(f"{server.url}/batch/1/").status == 404
+
+
+def test_a_viewer_reads_and_listens_but_sees_no_controls_they_cannot_use(browser, server, requests_seen):
+    page = login(browser, server, requests_seen, "vera")
+    assert page.locator("#viewer-note").count() == 1 and page.locator("input[type=file]").count() == 0
+    page.goto(f"{server.url}/history/")
+    assert page.locator("table tbody input[type=checkbox]").count() == 0 and page.locator("#delete-selected").count() == 0
+    page.click("table tbody td a[href^='/transcripts/']")
+    assert page.locator("#segments tbody tr").count() >= 1
+    assert page.locator("[contenteditable]").count() == 0 and page.locator("#editor-form").count() == 0
+    range_response = page.request.get(server.url + page.locator("audio").get_attribute("src"), headers={"Range": "bytes=0-99"})
+    assert range_response.status == 206 and range_response.headers["content-range"].startswith("bytes 0-99/")
+    shot(page, "16-viewer-transcript")
 
 
 def test_pages_fit_a_phone_screen(browser, server, requests_seen):
