@@ -37,6 +37,20 @@ async def received_until(talk, kind: str, timeout: float = 60) -> list[dict]:
             return messages
 
 
+def streamed_session(talk, options: dict, audio, timeout: float = 120) -> list[dict]:
+    """A whole live session on `talk`: options, the audio in 100 ms frames, end; every message
+    until done."""
+    async def scenario():
+        assert (await talk.connect())[0]
+        await talk.send_to(text_data=json.dumps(options))
+        for frame in frames(audio, 100):
+            await talk.send_to(bytes_data=frame)
+        await talk.send_to(text_data=json.dumps({"type": "end"}))
+        return await received_until(talk, "done", timeout=timeout)
+
+    return async_to_sync(scenario)()
+
+
 def queued_job(teams, clip) -> tuple[Job, Transcript]:
     job = Job.objects.create(team=teams["a"], created_by=teams["bob"])
     transcript = Transcript.objects.create(team=teams["a"], job=job, source_name=clip.path.name, options={},
@@ -96,16 +110,7 @@ def test_a_stream_in_100ms_frames_gives_finals_that_match_the_file_transcription
     audio = joined_clips(clips)
     token = Token.objects.create(user=teams["bob"])
 
-    async def scenario():
-        talk = communicator(f"/ws/stream/?token={token.key}")
-        assert (await talk.connect())[0]
-        await talk.send_to(text_data=json.dumps({"language": "zh", "itn": True}))
-        for frame in frames(audio, 100):
-            await talk.send_to(bytes_data=frame)
-        await talk.send_to(text_data=json.dumps({"type": "end"}))
-        return await received_until(talk, "done", timeout=120)
-
-    messages = async_to_sync(scenario)()
+    messages = streamed_session(communicator(f"/ws/stream/?token={token.key}"), {"language": "zh", "itn": True}, audio)
     finals = [m for m in messages if m["type"] == "final"]
     assert not [m for m in messages if m["type"] == "error"]
     assert len(finals) == len(SHORT_MANDARIN)
@@ -126,16 +131,7 @@ def test_a_saved_session_becomes_a_transcript_with_its_audio(teams, clips, setti
     settings.MEDIA_ROOT = tmp_path
     audio = decode_audio(clips["BAC009S0764W0121.wav"].path).samples
 
-    async def scenario():
-        talk = communicator("/ws/stream/", teams["bob"])
-        assert (await talk.connect())[0]
-        await talk.send_to(text_data=json.dumps({"language": "zh", "save": True}))
-        for frame in frames(audio, 100):
-            await talk.send_to(bytes_data=frame)
-        await talk.send_to(text_data=json.dumps({"type": "end"}))
-        return await received_until(talk, "done")
-
-    done = async_to_sync(scenario)()[-1]
+    done = streamed_session(communicator("/ws/stream/", teams["bob"]), {"language": "zh", "save": True}, audio)[-1]
     transcript = Transcript.objects.get(id=done["transcript"])
     assert transcript.team == teams["a"] and transcript.status == Status.DONE and "交易" in transcript.text
     stored = decode_audio(services.audio_path(transcript))
@@ -284,16 +280,8 @@ def test_live_finals_carry_speakers_when_asked_and_the_saved_transcript_keeps_th
     pause = np.zeros(int(1.5 * SAMPLE_RATE), np.float32)
     audio = np.concatenate([part for name in order for part in (decode_audio(clips[name].path).samples, pause)])
 
-    async def scenario():
-        talk = communicator("/ws/stream/", teams["bob"])
-        assert (await talk.connect())[0]
-        await talk.send_to(text_data=json.dumps({"language": "zh", "diarize": True, "save": True}))
-        for frame in frames(audio, 100):
-            await talk.send_to(bytes_data=frame)
-        await talk.send_to(text_data=json.dumps({"type": "end"}))
-        return await received_until(talk, "done", timeout=120)
-
-    messages = async_to_sync(scenario)()
+    messages = streamed_session(communicator("/ws/stream/", teams["bob"]),
+                                {"language": "zh", "diarize": True, "save": True}, audio)
     finals = [m for m in messages if m["type"] == "final"]
     assert [f["speaker"] for f in finals] == ["S1", "S2", "S1"], finals
     transcript = Transcript.objects.get(id=messages[-1]["transcript"])
