@@ -150,6 +150,7 @@ class JobFileSerializer(serializers.Serializer):
     progress = serializers.FloatField()
     duration = serializers.FloatField(allow_null=True)
     error = serializers.CharField(allow_blank=True)
+    error_code = serializers.CharField(allow_blank=True, help_text="A stable code for the error, e.g. undecodable_audio.")
     preview = serializers.CharField(allow_blank=True, help_text="The start of the file's text, once recognised.")
 
 

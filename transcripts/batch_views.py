@@ -12,6 +12,7 @@ from accounts.permissions import VIEWERS_CANNOT_RECOGNISE
 from transcripts import jobs, services
 from transcripts.engine import EngineError
 from transcripts.forms import BatchForm
+from transcripts.error_messages import error_labels, shown_error
 from transcripts.models import HotwordLibrary, Job, status_labels
 from transcripts.request_options import form_initial, options_from, requestable_models
 
@@ -30,7 +31,7 @@ def batch(request: HttpRequest) -> HttpResponse:
             job = jobs.job_create(team=membership.team, user=request.user, options=options_from(form.cleaned_data, membership.team),
                                   files=[(f.name, f) for f in form.cleaned_data["audio"]])
         except EngineError as e:
-            error = e.message
+            error = shown_error(e.code, e.message)
         else:
             return redirect("job-detail", pk=job.pk)
     recent = Job.objects.filter(team=membership.team)[:20]
@@ -44,6 +45,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(Job, pk=pk, team=membership.team)
     return render(request, "transcripts/job.html",
                   {"job": job, "snapshot": jobs.job_snapshot(job=job), "status_labels": json.dumps(status_labels()),
+                   "error_labels": json.dumps(error_labels()),
                    **team_context(request)})
 
 

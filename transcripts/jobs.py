@@ -60,7 +60,7 @@ def job_snapshot(*, job: Job) -> dict:
     """What the job page shows: items done/total, the running file's position, ETA, each file."""
     job.refresh_from_db()
     files = list(job.transcripts.order_by("id").values(
-        "id", "source_name", "status", "progress", "duration", "error_message", "started_at", "finished_at",
+        "id", "source_name", "status", "progress", "duration", "error_code", "error_message", "started_at", "finished_at",
         preview=Substr(Coalesce(NullIf("itn_text", Value("")), "text"), 1, PREVIEW_CHARS)))
     total_audio = sum(f["duration"] or 0.0 for f in files)
     done_audio = sum((f["duration"] or 0.0) * (f["progress"] if f["status"] in UNFINISHED else 1.0) for f in files)
@@ -82,7 +82,8 @@ def job_snapshot(*, job: Job) -> dict:
             "position": round((running["duration"] or 0.0) * running["progress"], 1), "duration": running["duration"],
         },
         "files": [{"id": f["id"], "name": f["source_name"], "status": f["status"], "progress": round(f["progress"], 3),
-                   "duration": f["duration"], "error": f["error_message"], "preview": f["preview"] or ""}
+                   "duration": f["duration"], "error": f["error_message"], "error_code": f["error_code"],
+                   "preview": f["preview"] or ""}
                   for f in files],
     }
 

@@ -7,6 +7,7 @@ from django.shortcuts import render
 
 from accounts.current import require_membership, team_context
 from transcripts.engine import EngineError
+from transcripts.error_messages import shown_error
 from transcripts.services import upload_size_check
 from transcripts.engine.formats import render_speech_segments
 from transcripts.engine.vad import VadOptions, detect_speech
@@ -32,7 +33,7 @@ def vad(request: HttpRequest) -> HttpResponse:
             speech = detect_speech(audio, VadOptions(**data))
             context["peaks"] = waveform_peaks(audio)
         except EngineError as e:
-            context["error"] = e.message
+            context["error"] = shown_error(e.code, e.message)
         else:
             options = speech.options.as_dict()
             context.update(

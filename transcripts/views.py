@@ -23,6 +23,7 @@ from transcripts.selectors import (
     editor_context, history_filters, last_edit, transcript_result, transcripts_of, transcripts_search,
 )
 from transcripts.edits import EditError, transcript_edit, transcript_restore
+from transcripts.error_messages import shown_error
 
 
 @login_required
@@ -42,7 +43,7 @@ def recognize(request: HttpRequest) -> HttpResponse:
                                                     data=data["audio"].read(), filename=data["audio"].name,
                                                     options=options)
         except EngineError as e:
-            error = e.message
+            error = shown_error(e.code, e.message)
         else:
             return redirect("transcript-detail", pk=transcript.pk)
     return render(request, "transcripts/recognize.html", {"form": form, "error": error, **team_context(request)},

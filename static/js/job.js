@@ -6,6 +6,7 @@
   const finished = (status) => status !== "queued" && status !== "running";
   const labels = JSON.parse(root.dataset.labels || "{}");  // status → its name in the page's language
   const label = (status) => labels[status] || status;
+  const errors = JSON.parse(root.dataset.errors || "{}");  // error code → its message in the page's language
 
   function showStatus(element, status) {
     element.textContent = label(status);
@@ -26,7 +27,7 @@
       showStatus(row.querySelector(".status"), file.status);
       row.querySelector(".preview").textContent = file.preview || "";
       row.querySelector(".progress").textContent = Math.round(file.progress * 100) + "%";
-      row.querySelector(".error").textContent = file.error || "";
+      row.querySelector(".error").textContent = errors[file.error_code] || file.error || "";
     }
     const cancel = document.querySelector("#job-cancel button");
     if (cancel) cancel.disabled = finished(state.status);

@@ -38,8 +38,12 @@
   table.addEventListener("click", (event) => {
     const word = event.target.closest(".w");
     const seek = event.target.closest(".seek");
+    const row = event.target.closest("tr");
     if (word) playFrom(Number(word.dataset.start));
     else if (seek) playFrom(Number(seek.closest("tr").dataset.start));
+    // anywhere else on a row plays it too, except where a member is editing (text, speaker)
+    else if (row && row.parentElement === table.tBodies[0] && !event.target.closest("[contenteditable], select"))
+      playFrom(Number(row.dataset.start));
   });
 
   if (audio) {

@@ -286,6 +286,10 @@ def test_a_viewer_reads_and_listens_but_sees_no_controls_they_cannot_use(browser
     page.click("table tbody td a[href^='/transcripts/']")
     assert page.locator("#segments tbody tr").count() >= 1
     assert page.locator("[contenteditable]").count() == 0 and page.locator("#editor-form").count() == 0
+    first = page.locator("#segments tbody tr").first
+    first.locator(".seg-text").click()  # a viewer's text is not an editor: clicking it plays the row
+    expect(first).to_have_class(re.compile("playing"))
+    page.locator("audio").evaluate("audio => audio.pause()")
     range_response = page.request.get(server.url + page.locator("audio").get_attribute("src"), headers={"Range": "bytes=0-99"})
     assert range_response.status == 206 and range_response.headers["content-range"].startswith("bytes 0-99/")
     shot(page, "16-viewer-transcript")

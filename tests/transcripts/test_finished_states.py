@@ -48,10 +48,14 @@ def test_job_rows_show_translated_statuses_and_a_text_preview(client, teams):
     Transcript.objects.create(team=teams["a"], job=job, source_name="a.wav", status=Status.DONE,
                               text="二零二五年的会议", itn_text="2025年的会议", options={})
     Transcript.objects.create(team=teams["a"], job=job, source_name="b.wav", status=Status.CANCELLED, options={})
+    Transcript.objects.create(team=teams["a"], job=job, source_name="c.mp3", status=Status.FAILED, options={},
+                              error_code="undecodable_audio", error_message="This file could not be read as audio.")
     client.force_login(teams["bob"])
     page = client.get(f"/batch/{job.pk}/").content.decode()
     assert 'data-status="cancelled">已取消<' in page and 'class="status status-cancelled"' in page
     assert '<span class="preview">2025年的会议</span>' in page and ">已完成<" in page
+    assert '<span class="error">无法把这个文件读取为音频或视频' in page  # the engine's English, in the page's language
+    assert "undecodable_audio" in page  # the code → message table the live updates use
     assert client.get(f"/api/jobs/{job.pk}/", HTTP_ACCEPT="application/json").json()["files"][0]["preview"] == "2025年的会议"
 
 

@@ -88,7 +88,7 @@ def test_a_corrupt_upload_is_an_error_in_place_and_nothing_is_stored(client, tea
     with open(bad, "rb") as audio:
         response = client.post("/recognize/", {"audio": audio, "language": "auto", "chinese_script": "simplified"})
     assert response.status_code == 400
-    assert "could not be read as audio" in response.content.decode()
+    assert "无法把这个文件读取为音频或视频" in response.content.decode()
     assert Transcript.objects.count() == 0
 
 

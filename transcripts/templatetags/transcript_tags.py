@@ -57,3 +57,11 @@ def status_label(value: str) -> str:
     from transcripts.models import Status
 
     return Status(value).label if value in Status.values else value
+
+
+@register.filter
+def error_text(code: str, message: str) -> str:
+    """An error code and its stored message as the page shows it (see error_messages.py)."""
+    from transcripts.error_messages import shown_error
+
+    return shown_error(code, message)

@@ -1,0 +1,37 @@
+"""Errors as the pages show them: the ones people meet, in the page's language, by their stable
+code. The engine (no Django) and the API keep English messages with the details; a code this
+table does not know shows the message as it is (option errors name the option and the value)."""
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+_BY_CODE = {
+    "undecodable_audio": _("This file could not be read as audio or video. Check that it is a recording "
+                           "(wav, mp3, m4a, flac, ogg, webm, mp4, …) and not damaged."),
+    "empty_audio": _("The recording holds no sound. Choose a file with sound in it."),
+    "audio_not_found": _("The stored recording is missing. Upload it again."),
+    "upload_too_large": _("The file is larger than this server accepts. Split or compress it and try again."),
+    "audio_store_full": _("The audio store is full of files still waiting for recognition. Try again when the "
+                          "queue is shorter, or ask an administrator to raise ASR_AUDIO_STORE_MB."),
+    "internal_error": _("Recognition stopped on an unexpected error. The details are in the worker's log; try "
+                        "the file again, or convert it to WAV or MP3 first."),
+    "worker_lost": _("The recognition worker stopped twice while working on this file. Try again, or split "
+                     "the file."),
+    "cancelled": _("Cancelled before it finished."),
+    "timeout": _("Recognition took longer than one request may take. Upload long recordings on the "
+                 "recognition page, which runs them in the background."),
+    "client_disconnected": _("The client disconnected before recognition finished."),
+    "unknown_model": _("This model is not available here. Choose one from the list."),
+    "broken_model": _("The model could not be loaded. An administrator can check it with manage.py asrmodels."),
+}
+
+
+def shown_error(code: str, message: str) -> str:
+    """The error in the page's language when its code is a known one, else its own message."""
+    known = _BY_CODE.get(code or "")
+    return str(known) if known is not None else message
+
+
+def error_labels() -> dict[str, str]:
+    """Every known code's message in the active language, for pages that update rows live."""
+    return {code: str(text) for code, text in _BY_CODE.items()}
