@@ -23,7 +23,7 @@ from transcripts.engine.speakers import LiveSpeakers
 from transcripts.engine.streaming import MS, Utterance, UtteranceCutter, pcm16_to_float
 from transcripts.jobs import job_snapshot
 from transcripts.live import SessionRecording, live_options, live_session_save
-from transcripts.models import Job
+from transcripts.models import Job, Transcript
 from transcripts.recognition import get_engine
 
 logger = logging.getLogger(__name__)
@@ -31,20 +31,21 @@ CLOSE_NOT_ALLOWED = 4403
 _END = object()
 
 
-class JobProgressConsumer(AsyncJsonWebsocketConsumer):
-    """Sends the job's state on connect and again whenever a worker reports a change."""
+class ProgressConsumer(AsyncJsonWebsocketConsumer):
+    """Sends the state of one object (a job, a transcript) on connect and again whenever a worker
+    reports a change; subclasses say what the object is and what its state looks like."""
 
     async def connect(self) -> None:
-        self.job = await self._job()
-        if self.job is None:
+        self.target = await self._target()
+        if self.target is None:
             await self.close(code=CLOSE_NOT_ALLOWED)
             return
-        self.group = events.job_group(self.job.id)
+        self.group = self.group_of(self.target.id)
         await self.channel_layer.group_add(self.group, self.channel_name)
-        self.access_group = member_group(self.scope["user"].id, self.job.team_id)
+        self.access_group = member_group(self.scope["user"].id, self.target.team_id)
         await self.channel_layer.group_add(self.access_group, self.channel_name)
         await self.accept()
-        await self.job_changed({})
+        await self.send_progress()
 
     async def disconnect(self, code: int) -> None:
         for group in (getattr(self, "group", None), getattr(self, "access_group", None)):
@@ -53,22 +54,47 @@ class JobProgressConsumer(AsyncJsonWebsocketConsumer):
 
     async def access_changed(self, event: dict) -> None:
         """The user's membership changed: close unless they may still see this job."""
-        if await self._job() is None:
+        if await self._target() is None:
             await self.send_json({"type": "error", "message": "You no longer have access to this team."})
             await self.close(code=CLOSE_NOT_ALLOWED)
 
     async def receive_json(self, content, **kwargs) -> None:
         await self.send_json({"type": "error", "message": "This socket only sends progress; it reads nothing."})
 
-    async def job_changed(self, event: dict) -> None:
-        snapshot = await database_sync_to_async(job_snapshot)(job=self.job)
-        await self.send_json({"type": "progress", **snapshot})
+    async def send_progress(self) -> None:
+        await self.send_json({"type": "progress", **await database_sync_to_async(self.snapshot)()})
 
     @database_sync_to_async
-    def _job(self) -> Job | None:
+    def _target(self):
         user = self.scope.get("user")
-        job_id = self.scope["url_route"]["kwargs"]["job_id"]
-        return Job.objects.filter(id=job_id, team__in=teams_of(user)).first() if user else None
+        wanted = self.scope["url_route"]["kwargs"][self.url_key]
+        return self.model.objects.filter(id=wanted, team__in=teams_of(user)).first() if user else None
+
+
+class JobProgressConsumer(ProgressConsumer):
+    """A batch job: files done of total, the running one's position, ETA, each file (job_snapshot)."""
+
+    model, url_key, group_of = Job, "job_id", staticmethod(events.job_group)
+
+    async def job_changed(self, event: dict) -> None:
+        await self.send_progress()
+
+    def snapshot(self) -> dict:
+        return job_snapshot(job=self.target)
+
+
+class TranscriptProgressConsumer(ProgressConsumer):
+    """One transcript (a single upload has no job): its status and progress."""
+
+    model, url_key, group_of = Transcript, "transcript_id", staticmethod(events.transcript_group)
+
+    async def transcript_changed(self, event: dict) -> None:
+        await self.send_progress()
+
+    def snapshot(self) -> dict:
+        row = Transcript.objects.values("id", "status", "progress", "error_code").get(id=self.target.id)
+        return {"transcript": row["id"], "status": row["status"], "progress": round(row["progress"], 3),
+                "error_code": row["error_code"]}
 
 
 class StreamConsumer(AsyncWebsocketConsumer):

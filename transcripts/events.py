@@ -18,10 +18,21 @@ def job_group(job_id: int) -> str:
     return f"job-{job_id}"
 
 
+def transcript_group(transcript_id: int) -> str:
+    return f"transcript-{transcript_id}"
+
+
 def job_changed(job_id: int | None) -> None:
-    if job_id is None:
-        return
+    if job_id is not None:
+        _publish(job_group(job_id), "job.changed")
+
+
+def transcript_changed(transcript_id: int) -> None:
+    _publish(transcript_group(transcript_id), "transcript.changed")
+
+
+def _publish(group: str, kind: str) -> None:
     try:
-        async_to_sync(get_channel_layer().group_send)(job_group(job_id), {"type": "job.changed"})
+        async_to_sync(get_channel_layer().group_send)(group, {"type": kind})
     except Exception:  # noqa: BLE001 - progress display must never break the work itself
-        logger.warning("could not publish progress of job %s", job_id, exc_info=True)
+        logger.warning("could not publish progress to %s", group, exc_info=True)

@@ -158,6 +158,7 @@ def transcript_run(*, transcript_id: int) -> None:
     heartbeats.beat(transcript_id)
     transcript = Transcript.objects.get(id=transcript_id)
     job_refresh(job_id=transcript.job_id)
+    events.transcript_changed(transcript_id)
     last_save, last_beat = 0.0, time.monotonic()
 
     def progress(done: float, total: float, stage: str) -> None:
@@ -172,6 +173,7 @@ def transcript_run(*, transcript_id: int) -> None:
             ):
                 raise _Cancelled
             events.job_changed(transcript.job_id)
+            events.transcript_changed(transcript_id)
 
     try:
         result = get_engine().transcribe(audio_path(transcript), TranscribeOptions.from_dict(transcript.options), progress)
@@ -195,6 +197,7 @@ def transcript_run(*, transcript_id: int) -> None:
         )
     heartbeats.clear(transcript_id)
     job_refresh(job_id=transcript.job_id)
+    events.transcript_changed(transcript_id)
 
 
 def _fail_running(transcript_id: int, code: str, message: str) -> None:

@@ -128,24 +128,17 @@
   }
 })();
 
-// While a transcript is queued or running: progress from the job's WebSocket (the batch page's),
-// or, for a single upload, from the API every 2 s; the page reloads once, when it is finished.
+// While a transcript is queued or running: its progress over /ws/transcripts/<id>/ (the API
+// every 2 s should the socket close); the page reloads once, when the transcript is finished.
 function followProgress(bar) {
   if (!bar) return;
-  const unfinished = (status) => status === "queued" || status === "running";
+  let reloading = false;
   function update(status, progress) {
     bar.value = progress;
-    if (!unfinished(status)) location.reload();
-  }
-  if (bar.dataset.job) {
-    const scheme = location.protocol === "https:" ? "wss://" : "ws://";
-    const socket = new WebSocket(scheme + location.host + "/ws/jobs/" + Number(bar.dataset.job) + "/");
-    socket.onmessage = (event) => {
-      const message = JSON.parse(event.data);
-      const file = message.type === "progress" && message.files.find((f) => f.id === Number(bar.dataset.transcript));
-      if (file) update(file.status, file.progress);
-    };
-    return;
+    if (status !== "queued" && status !== "running" && !reloading) {
+      reloading = true;
+      location.reload();
+    }
   }
   const poll = async () => {
     try {
@@ -155,8 +148,14 @@ function followProgress(bar) {
         update(transcript.status, transcript.progress);
       }
     } finally {
-      setTimeout(poll, 2000);
+      if (!reloading) setTimeout(poll, 2000);
     }
   };
-  setTimeout(poll, 2000);
+  const scheme = location.protocol === "https:" ? "wss://" : "ws://";
+  const socket = new WebSocket(scheme + location.host + "/ws/transcripts/" + Number(bar.dataset.transcript) + "/");
+  socket.onmessage = (event) => {
+    const message = JSON.parse(event.data);
+    if (message.type === "progress") update(message.status, message.progress);
+  };
+  socket.onclose = () => { if (!reloading) setTimeout(poll, 2000); };
 }

@@ -96,6 +96,32 @@ def test_job_progress_of_another_team_is_refused(teams, clips):
     assert async_to_sync(scenario)() == (False, False)
 
 
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_single_uploads_progress_is_pushed_on_its_own_socket(teams, clips):
+    """Issue 15: the transcript page follows a file with no job over /ws/transcripts/<id>/."""
+    _, transcript = queued_job(teams, clips["TEST_MEETING_T0000000001_S00000.wav"])
+    Transcript.objects.filter(id=transcript.id).update(job=None)
+
+    async def scenario():
+        outsider = communicator(f"/ws/transcripts/{transcript.id}/", teams["carol"])
+        refused = not (await outsider.connect())[0]
+        talk = communicator(f"/ws/transcripts/{transcript.id}/", teams["bob"])
+        assert (await talk.connect())[0]
+        seen = [json.loads(await talk.receive_from(timeout=10))]
+        await sync_to_async(services.transcript_run, thread_sensitive=False)(transcript_id=transcript.id)
+        while seen[-1]["status"] != "done":
+            seen.append(json.loads(await talk.receive_from(timeout=30)))
+        await talk.disconnect()
+        return refused, seen
+
+    refused, seen = async_to_sync(scenario)()
+    assert refused
+    assert seen[0] == {"type": "progress", "transcript": transcript.id, "status": "queued", "progress": 0.0,
+                       "error_code": ""}
+    assert "running" in [m["status"] for m in seen] and seen[-1]["progress"] == 1.0
+
+
 def joined_clips(clips, gap_seconds: float = 1.0) -> np.ndarray:
     gap = np.zeros(int(gap_seconds * SAMPLE_RATE), np.float32)
     parts = [gap]
