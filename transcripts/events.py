@@ -34,5 +34,7 @@ def transcript_changed(transcript_id: int) -> None:
 def _publish(group: str, kind: str) -> None:
     try:
         async_to_sync(get_channel_layer().group_send)(group, {"type": kind})
-    except Exception:  # noqa: BLE001 - progress display must never break the work itself
-        logger.warning("could not publish progress to %s", group, exc_info=True)
+    except Exception as e:  # noqa: BLE001 - progress display must never break the work itself
+        # no traceback: a layer that is down, or a process shutting down under a finishing
+        # recognition, is not a bug, and the next event (or the page's reload) catches up
+        logger.warning("could not publish progress to %s: %s: %s", group, type(e).__name__, e)
