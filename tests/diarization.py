@@ -12,10 +12,10 @@ from pyannote.core import Segment as Span
 from pyannote.metrics.diarization import DiarizationErrorRate
 
 from tests.speech import MANDARIN, Recording, realistic_recording
-from transcripts.engine.audio import decode_audio, iter_audio
-from transcripts.engine.clips import iter_clips, array_chunks
-from transcripts.engine.speakers import SpeakerEmbeddings, SpeakerTurn, level_gain
-from transcripts.engine.vad import VadOptions, detect_speech
+from transcripts.engine import TranscribeOptions
+from transcripts.engine.audio import decode_audio
+from transcripts.engine.pipeline import speaker_turns_alone
+from transcripts.engine.speakers import SpeakerTurn
 
 SHARED = Path(os.environ.get("ASR_TEST_SHARED_DIR", Path(__file__).resolve().parents[2] / "shared" / "data"))
 MEETINGS_DIR = SHARED / "diarization"
@@ -54,14 +54,8 @@ def annotation(uri: str, turns: Iterable[tuple[float, float, str]]) -> Annotatio
 
 
 def turns_of(source: np.ndarray | Path, *, num_speakers: int | None = None) -> list[SpeakerTurn]:
-    """The engine's diarisation stage alone, as the pipeline runs it: default VAD, speech level
-    from the VAD pass, windows embedded clip by clip as a file streams past, clustered."""
-    speech = detect_speech(source, VadOptions())
-    embeddings = SpeakerEmbeddings(gain=level_gain(speech.speech_rms))
-    chunks = array_chunks(source) if isinstance(source, np.ndarray) else (c for c, _ in iter_audio(source))
-    for span, clip in iter_clips(chunks, speech.segments):
-        embeddings.add(span.start_ms / 1000, clip)
-    return embeddings.turns(num_speakers)
+    """The engine's diarisation stage alone (pipeline.speaker_turns_alone), on the CPU."""
+    return speaker_turns_alone(source, TranscribeOptions(num_speakers=num_speakers))
 
 
 def hypothesis(uri: str, turns: list[SpeakerTurn]) -> Annotation:

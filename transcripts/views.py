@@ -64,20 +64,20 @@ def transcript_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def transcript_edit_page(request: HttpRequest, pk: int) -> HttpResponse:
-    """The editor form of the detail page: each segment's text (`text-3`) and speaker
-    (`speaker-3`), and the speakers' names (`name-S1`); only what changed goes to the service."""
+    """The editor form of the detail page: each segment's text (`text-3`, sent by the page's
+    script only for rows that changed) and speaker (`speaker-3`), and the speakers' names
+    (`name-S1`). The service ignores what did not change, except names: a name left as it was
+    for a speaker whose last segment moves away in this save would be refused, so only the names
+    that changed are sent."""
     membership = require_membership(request, at_least=Membership.Role.MEMBER)
     transcript = get_object_or_404(transcripts_of(team=membership.team), pk=pk)
     current = transcript.speaker_names or {}
     names = {label: value for key, value in request.POST.items() if key.startswith("name-")
              if value.strip() != current.get(label := key.removeprefix("name-"), "")}
-    texts, speakers = {}, {}
-    for index, segment in enumerate(transcript.segments):
-        text, speaker = request.POST.get(f"text-{index}"), request.POST.get(f"speaker-{index}")
-        if text is not None and " ".join(text.split()) != (segment.get("itn_text") or segment.get("text")):
-            texts[index] = text
-        if speaker and speaker != segment.get("speaker"):
-            speakers[index] = speaker
+    fields = {index: (request.POST.get(f"text-{index}"), request.POST.get(f"speaker-{index}"))
+              for index in range(len(transcript.segments))}
+    texts = {index: text for index, (text, _) in fields.items() if text is not None}
+    speakers = {index: speaker for index, (_, speaker) in fields.items() if speaker}
     try:
         transcript_edit(transcript_id=transcript.pk, team=membership.team, user=request.user, texts=texts,
                         speakers=speakers, names=names)

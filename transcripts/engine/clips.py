@@ -5,7 +5,7 @@ from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
 
-from transcripts.engine.audio import SAMPLE_RATE
+from transcripts.engine.audio import SAMPLE_RATE, AudioSource, iter_audio
 from transcripts.engine.segments import Span
 
 _PER_MS = SAMPLE_RATE // 1000
@@ -57,3 +57,8 @@ def array_chunks(samples: np.ndarray, seconds: float = 30.0) -> Iterator[np.ndar
     step = int(seconds * SAMPLE_RATE)
     for start in range(0, len(samples), step):
         yield samples[start:start + step]
+
+
+def stream_chunks(source: AudioSource | np.ndarray) -> Iterator[np.ndarray]:
+    """16 kHz mono chunks of a file, bytes or samples already in memory."""
+    return array_chunks(source) if isinstance(source, np.ndarray) else (chunk for chunk, _ in iter_audio(source))

@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 
 from transcripts.engine.asr import Recognizer, language_from_text
-from transcripts.engine.audio import SAMPLE_RATE, AudioSource, decode_audio, iter_audio, probe_duration
-from transcripts.engine.clips import array_chunks, iter_clips, without_digital_silence
+from transcripts.engine.audio import SAMPLE_RATE, AudioSource, decode_audio, probe_duration
+from transcripts.engine.clips import array_chunks, iter_clips, stream_chunks, without_digital_silence
 from transcripts.engine.coverage import NO_TEXT, Piece, attribute
 from transcripts.engine.cues import joined_clauses, line_limit, split_into_cues
 from transcripts.engine.errors import AudioTooLongError
@@ -27,7 +27,9 @@ from transcripts.engine.options import TranscribeOptions
 from transcripts.engine.packing import Member, Window, pack
 from transcripts.engine.result import Dropped, Segment, TranscriptResult, join_segments
 from transcripts.engine.segments import Span
-from transcripts.engine.speakers import SpeakerEmbeddings, SpeakerTurn, level_gain, labelled_segments
+from transcripts.engine.speakers import (
+    SpeakerEmbeddings, SpeakerTurn, in_order_of_appearance, labelled_segments, level_gain,
+)
 from transcripts.engine.text import convert_chinese_script
 from transcripts.engine.typeset import punctuated_chinese, sentence_ends
 from transcripts.engine.vad import SpeechMap, VadOptions, detect_speech
@@ -102,7 +104,7 @@ class Engine:
             speech = detect_speech(source, options.vad_options(), lambda done, _: report(done, expected, "vad"))
             duration = speech.duration_ms / 1000
             self._check_duration(duration)
-            recognised = self._from_speech(recognizer, speech, (c for c, _ in iter_audio(source)), options, report,
+            recognised = self._from_speech(recognizer, speech, stream_chunks(source), options, report,
                                            self._embeddings(speech.speech_rms, options, recognizer))
         report(duration, duration, "recognition")
         return self._result(recognised, duration, options, recognizer.name, recognizer.device.label, started)
@@ -133,7 +135,7 @@ class Engine:
             segment.language = segment.language or recognised.language
         segments = recognised.segments
         if options.split_channels:
-            segments = speakers_in_order(segments)
+            segments = in_order_of_appearance(segments)
         elif options.diarize:
             segments = labelled_segments(segments, recognised.turns)
         segments = finish_segments(segments, options, self.config.cache_dir)
@@ -170,11 +172,7 @@ class Engine:
             segments = _shifted(segments, 0.0, language)
             result = _Recognised(segments, main_language(segments, language), probability)
             if diarize:  # the speaker windows still need to know where the speech is
-                speech = detect_speech(samples, VadOptions())
-                embeddings = self._embeddings(speech.speech_rms, options, recognizer)
-                for span, clip in iter_clips(array_chunks(samples), speech.segments):
-                    embeddings.add(span.start_ms / 1000, clip)
-                result.turns = _turns(embeddings, options)
+                result.turns = speaker_turns_alone(samples, options, recognizer.device.torch_device)
         else:
             speech = detect_speech(samples, options.vad_options())
             embeddings = self._embeddings(speech.speech_rms, options, recognizer) if diarize else None
@@ -287,13 +285,15 @@ def _turns(embeddings: SpeakerEmbeddings, options: TranscribeOptions) -> list[Sp
     return embeddings.turns(options.num_speakers, options.min_speakers, options.max_speakers)
 
 
-def speakers_in_order(segments: list[Segment]) -> list[Segment]:
-    """Segments whose speaker is a raw label (a channel) renamed S1, S2, ... in order of first appearance."""
-    names: dict[str, str] = {}
-    for segment in segments:
-        if segment.speaker:
-            segment.speaker = names.setdefault(segment.speaker, f"S{len(names) + 1}")
-    return segments
+def speaker_turns_alone(source: AudioSource | np.ndarray, options: TranscribeOptions,
+                        device: str = "cpu") -> list[SpeakerTurn]:
+    """The speaker stage on its own, as recognition without VAD runs it: the default VAD for where
+    the speech is and its level, the windows embedded as the audio streams past, clustered."""
+    speech = detect_speech(source, VadOptions())
+    embeddings = SpeakerEmbeddings(gain=level_gain(speech.speech_rms), device=device)
+    for span, clip in iter_clips(stream_chunks(source), speech.segments):
+        embeddings.add(span.start_ms / 1000, clip)
+    return _turns(embeddings, options)
 
 
 def _packed(members: list[_Redo], max_ms: int) -> Iterator[Window]:

@@ -63,7 +63,7 @@ def level_gain(rms: float) -> float:
     return max(1.0, 10 ** (TARGET_DBFS / 20) / rms)
 
 
-def speech_windows(start_s: float, samples_count: int) -> list[tuple[int, int]]:
+def speech_windows(samples_count: int) -> list[tuple[int, int]]:
     """Sample ranges of the windows embedded for one clip: WINDOW_S every HOP_S, the last one
     flush with the clip's end; a clip shorter than a window is one window (none under MIN_WINDOW_S)."""
     window, hop = int(WINDOW_S * SAMPLE_RATE), int(HOP_S * SAMPLE_RATE)
@@ -85,7 +85,7 @@ class SpeakerEmbeddings:
     vectors: list[np.ndarray] = field(default_factory=list)
 
     def add(self, start_s: float, samples: np.ndarray) -> None:
-        ranges = speech_windows(start_s, len(samples))
+        ranges = speech_windows(len(samples))
         if not ranges:
             return
         self.vectors.extend(_embed(samples * self.gain, ranges, self.device))
@@ -210,13 +210,18 @@ def labelled_segments(segments: Sequence[Segment], turns: Sequence[SpeakerTurn])
     pieces: list[tuple[Segment, int | None]] = []
     for segment in segments:
         pieces += _split_by_words(segment, turns) if segment.words else _split_by_time(segment, turns)
-    names: dict[int, str] = {}
-    labelled = []
-    for piece, speaker in pieces:
-        if speaker is not None and speaker not in names:
-            names[speaker] = f"S{len(names) + 1}"
-        labelled.append(replace(piece, speaker=names.get(speaker) if speaker is not None else None))
-    return labelled
+    return in_order_of_appearance([replace(piece, speaker=None if speaker is None else str(speaker))
+                                   for piece, speaker in pieces])
+
+
+def in_order_of_appearance(segments: list[Segment]) -> list[Segment]:
+    """Segments whose speaker is a raw key (a cluster, a channel) relabelled S1, S2, ... in order
+    of first appearance."""
+    names: dict[str, str] = {}
+    for segment in segments:
+        if segment.speaker:
+            segment.speaker = names.setdefault(segment.speaker, f"S{len(names) + 1}")
+    return segments
 
 
 def _split_by_words(segment: Segment, turns: Sequence[SpeakerTurn]) -> list[tuple[Segment, int | None]]:
@@ -258,11 +263,11 @@ def _split_by_time(segment: Segment, turns: Sequence[SpeakerTurn]) -> list[tuple
 def _text_cuts(text: str, shares: list[float]) -> list[int]:
     """Character positions at each share of the text, moved to the nearest space when the text
     has spaces (Latin words stay whole); Chinese is cut between any two characters."""
+    spaces = [i for i, c in enumerate(text) if c == " "] if " " in text.strip() else []
     cuts = []
     for share in shares:
         position = round(share * len(text))
-        if " " in text.strip():
-            spaces = [i for i, c in enumerate(text) if c == " "]
+        if spaces:
             position = min(spaces, key=lambda i: abs(i - position))
         cuts.append(max(cuts[-1] if cuts else 0, min(position, len(text))))
     return cuts
@@ -280,7 +285,7 @@ class LiveSpeakers:
     counts: list[int] = field(default_factory=list)
 
     def speaker_of(self, samples: np.ndarray) -> str | None:
-        ranges = speech_windows(0.0, len(samples))
+        ranges = speech_windows(len(samples))
         if not ranges:
             return None
         rms = float(np.sqrt(np.mean(np.square(samples, dtype=np.float64))))

@@ -18,8 +18,8 @@ from typing import Protocol
 
 import numpy as np
 
-from transcripts.engine.audio import SAMPLE_RATE, AudioSource, iter_audio
-from transcripts.engine.clips import array_chunks
+from transcripts.engine.audio import SAMPLE_RATE, AudioSource
+from transcripts.engine.clips import stream_chunks
 from transcripts.engine.funasr_runtime import quiet_funasr
 from transcripts.engine.errors import BrokenModelError, EmptyAudioError, InvalidOptionError
 from transcripts.engine.segments import FRAME_MS, Span, shape
@@ -291,7 +291,7 @@ def detect_speech(
     """Stream `source` (a file, bytes, or 16 kHz samples) through the VAD; returns shaped segments
     (none over max_segment_ms)."""
     options = options.validated()
-    chunks = array_chunks(source) if isinstance(source, np.ndarray) else (c for c, _ in iter_audio(source))
+    chunks = stream_chunks(source)
     detector = DETECTORS[options.model](options)
     energies: list[np.ndarray] = []
     carry = np.zeros(0, np.float32)
