@@ -6,8 +6,8 @@ from rest_framework import serializers
 from asrplatform.params import MAX_ID
 from transcripts.engine import EngineError
 from transcripts.engine.options import (
-    CHINESE_SCRIPTS, MAX_CUE_SECONDS_RANGE, MAX_LINE_CHARS_RANGE, SPEAKER_COUNT_RANGE, VAD_MODELS,
-    line_chars_allowed,
+    CHINESE_SCRIPTS, COUNT_AND_RANGE, MAX_CUE_SECONDS_RANGE, MAX_LINE_CHARS_RANGE, MIN_OVER_MAX, SPEAKER_COUNT_RANGE,
+    VAD_MODELS, line_chars_allowed, speaker_count_conflicts,
 )
 from transcripts.engine.text import parse_hotwords
 from transcripts.forms import LANGUAGE_CHOICES, VAD_MODEL_CHOICES
@@ -32,11 +32,11 @@ class SpeakerOptionsSerializer(serializers.Serializer):
 
     def validate(self, data: dict) -> dict:
         data = super().validate(data)
-        low, high, exact = data.get("min_speakers"), data.get("max_speakers"), data.get("num_speakers")
-        if low and high and low > high:
-            raise serializers.ValidationError({"max_speakers": "Must be at least min_speakers."})
-        if exact and (low or high):
-            raise serializers.ValidationError({"num_speakers": "Give num_speakers or min/max_speakers, not both."})
+        messages = {MIN_OVER_MAX: "Must be at least min_speakers.",
+                    COUNT_AND_RANGE: "Give num_speakers or min/max_speakers, not both."}
+        for field, rule in speaker_count_conflicts(data.get("num_speakers"), data.get("min_speakers"),
+                                                   data.get("max_speakers")):
+            raise serializers.ValidationError({field: messages[rule]})
         return data
 
 

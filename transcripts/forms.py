@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from transcripts.engine.languages import WHISPER_LANGUAGES
 from transcripts.engine.options import (
-    CHINESE_SCRIPTS, MAX_CUE_SECONDS_RANGE, MAX_LINE_CHARS_RANGE, SPEAKER_COUNT_RANGE, line_chars_allowed,
+    CHINESE_SCRIPTS, COUNT_AND_RANGE, MAX_CUE_SECONDS_RANGE, MAX_LINE_CHARS_RANGE, MIN_OVER_MAX, SPEAKER_COUNT_RANGE,
+    line_chars_allowed, speaker_count_conflicts,
 )
 
 from transcripts.language_names import language_choices
@@ -74,11 +75,11 @@ class SpeakerCountsForm(SharedOptionsForm):
 
     def clean(self):
         data = super().clean()
-        low, high, exact = data.get("min_speakers"), data.get("max_speakers"), data.get("num_speakers")
-        if low and high and low > high:
-            self.add_error("max_speakers", _("Must be at least the smallest number of speakers."))
-        if exact and (low or high):
-            self.add_error("num_speakers", _("Give the number of speakers, or a range, not both."))
+        messages = {MIN_OVER_MAX: _("Must be at least the smallest number of speakers."),
+                    COUNT_AND_RANGE: _("Give the number of speakers, or a range, not both.")}
+        for field, rule in speaker_count_conflicts(data.get("num_speakers"), data.get("min_speakers"),
+                                                   data.get("max_speakers")):
+            self.add_error(field, messages[rule])
         return data
 
 

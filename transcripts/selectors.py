@@ -3,13 +3,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from accounts.models import Team
 from transcripts.engine import TranscriptResult
 from transcripts.engine.speakers import MAX_SPEAKERS
 from transcripts.engine.text import parse_hotwords
-from transcripts.models import HotwordLibrary, Transcript, TranscriptRevision
+from transcripts.language_names import native_name
+from transcripts.models import HotwordLibrary, Status, Transcript, TranscriptRevision
 from transcripts.search import matching_transcript_ids
 
 
@@ -51,11 +53,6 @@ def transcripts_search(
 
 def history_filters(*, team: Team) -> dict:
     """The history page's filter choices: the languages and people the team's transcripts have."""
-    from django.contrib.auth import get_user_model
-
-    from transcripts.language_names import native_name
-    from transcripts.models import Status
-
     languages = sorted(set(transcripts_of(team=team).exclude(language="").values_list("language", flat=True)))
     owners = get_user_model().objects.filter(memberships__team=team).order_by("username")
     return {"languages": [(code, native_name(code)) for code in languages], "statuses": Status.choices,

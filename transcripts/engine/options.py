@@ -18,6 +18,18 @@ MAX_CUE_SECONDS_RANGE = (1.0, 30.0)
 MAX_LINE_CHARS_RANGE = (8, 100)
 SPEAKER_COUNT_RANGE = (1, 20)
 SPEAKER_COUNT_FIELDS = ("num_speakers", "min_speakers", "max_speakers")
+MIN_OVER_MAX, COUNT_AND_RANGE = "min_over_max", "count_and_range"
+
+
+def speaker_count_conflicts(num: int | None, low: int | None, high: int | None) -> list[tuple[str, str]]:
+    """The speaker counts' rules across fields, as (the field to blame, the rule broken); the
+    engine, the page forms and the API serializers each word them for their readers."""
+    conflicts = []
+    if low and high and low > high:
+        conflicts.append(("max_speakers", MIN_OVER_MAX))
+    if num and (low or high):
+        conflicts.append(("num_speakers", COUNT_AND_RANGE))
+    return conflicts
 
 
 def line_chars_allowed(value: int) -> bool:
@@ -103,12 +115,12 @@ class TranscribeOptions:
             value = getattr(self, name)
             if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high):
                 raise InvalidOptionError(f"{name} must be a whole number from {low} to {high}, got {value!r}.")
-        if self.min_speakers and self.max_speakers and self.min_speakers > self.max_speakers:
-            raise InvalidOptionError(
-                f"min_speakers ({self.min_speakers}) is more than max_speakers ({self.max_speakers})."
-            )
-        if self.num_speakers and (self.min_speakers or self.max_speakers):
-            raise InvalidOptionError("Give either num_speakers or min_speakers/max_speakers, not both.")
+        messages = {
+            MIN_OVER_MAX: f"min_speakers ({self.min_speakers}) is more than max_speakers ({self.max_speakers}).",
+            COUNT_AND_RANGE: "Give either num_speakers or min_speakers/max_speakers, not both.",
+        }
+        for _field, rule in speaker_count_conflicts(self.num_speakers, self.min_speakers, self.max_speakers):
+            raise InvalidOptionError(messages[rule])
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "TranscribeOptions":
