@@ -14,7 +14,7 @@ from django.contrib.auth.models import Group
 
 from accounts.models import Membership, Team
 from accounts.permissions import teams_with_role, users_in
-from accounts.services import is_last_admin, tell_sockets
+from accounts.services import LAST_ADMIN, is_last_admin, tell_sockets
 
 User = get_user_model()
 
@@ -94,7 +94,7 @@ class MembershipForm(forms.ModelForm):
     def clean_role(self):
         role = self.cleaned_data["role"]
         if self.instance.pk and role != Membership.Role.ADMIN and is_last_admin(self.instance):
-            raise forms.ValidationError("A team needs at least one admin: make someone else admin first.")
+            raise forms.ValidationError(LAST_ADMIN)
         return role
 
 

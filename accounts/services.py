@@ -6,6 +6,8 @@ import secrets
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.access_events import access_changed
 from accounts.models import Membership, Team
@@ -29,9 +31,12 @@ def first_admin_ensure(*, username: str, password: str | None) -> tuple[object, 
         validate_password(password, User(username=username))
     generated = None if password else secrets.token_urlsafe(12)
     user = User.objects.create_superuser(username=username, password=password or generated)
-    team, _ = Team.objects.get_or_create(slug="default", defaults={"name": "Default team"})
+    team, _created = Team.objects.get_or_create(slug="default", defaults={"name": "Default team"})
     Membership.objects.get_or_create(user=user, team=team, defaults={"role": Membership.Role.ADMIN})
     return user, generated
+
+
+LAST_ADMIN = gettext_lazy("A team needs at least one admin: make someone else admin first.")
 
 
 class MembershipError(ValueError):
@@ -45,10 +50,11 @@ class MemberNotFoundError(MembershipError):
 def membership_add(*, team: Team, username: str, role: int) -> Membership:
     user = get_user_model().objects.filter(username=username.strip()).first()
     if user is None:
-        raise MembershipError(f"No user named {username!r}; ask a site administrator to create the account first.")
+        raise MembershipError(_("No user named “%(name)s”; ask a site administrator to create the account first.")
+                              % {"name": username.strip()[:150]})
     membership, created = Membership.objects.get_or_create(user=user, team=team, defaults={"role": role})
     if not created:
-        raise MembershipError(f"{user.username} is already in {team.name}.")
+        raise MembershipError(_("%(user)s is already in %(team)s.") % {"user": user.username, "team": team.name})
     return membership
 
 
@@ -58,9 +64,9 @@ def _locked_membership(team: Team, membership_id: int | str, *, stays_admin: boo
     membership = Membership.objects.select_for_update().filter(team=team, id=membership_id).first() \
         if membership_id is not None else None
     if membership is None:
-        raise MemberNotFoundError("No such member.")
+        raise MemberNotFoundError(_("No such member."))
     if not stays_admin and is_last_admin(membership):
-        raise MembershipError("A team needs at least one admin: make someone else admin first.")
+        raise MembershipError(str(LAST_ADMIN))
     return membership
 
 

@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.current import SESSION_KEY, require_membership, team_context
@@ -35,11 +36,11 @@ def members(request: HttpRequest) -> HttpResponse:
             if request.POST.get("remove"):
                 membership_remove(team=membership.team, membership_id=request.POST["remove"])
             elif role not in Membership.Role.values:
-                raise MembershipError("Choose a role: viewer, member or admin.")
+                raise MembershipError(_("Choose a role: viewer, member or admin."))
             elif request.POST.get("change"):
                 changed = database_id(request.POST["change"])
                 if changed is None:
-                    raise MembershipError("No such member.")
+                    raise MembershipError(_("No such member."))
                 membership_role_change(team=membership.team, membership_id=changed, role=role)
             else:
                 membership_add(team=membership.team, username=request.POST.get("username", ""), role=role)

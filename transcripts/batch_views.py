@@ -31,7 +31,7 @@ def batch(request: HttpRequest) -> HttpResponse:
             job = jobs.job_create(team=membership.team, user=request.user, options=options_from(form.cleaned_data, membership.team),
                                   files=[(f.name, f) for f in form.cleaned_data["audio"]])
         except EngineError as e:
-            error = shown_error(e.code, e.message)
+            error = shown_error(e.code, e.message, e.params)
         else:
             return redirect("job-detail", pk=job.pk)
     recent = Job.objects.filter(team=membership.team)[:20]

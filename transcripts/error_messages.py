@@ -1,6 +1,8 @@
 """Errors as the pages show them: the ones people meet, in the page's language, by their stable
-code. The engine (no Django) and the API keep English messages with the details; a code this
-table does not know shows the message as it is (option errors name the option and the value)."""
+code (or, where one code covers several rules, by the rule the error names in `params["reason"]`),
+worded around the details the error carries as params. The engine (no Django) and the API keep
+English messages; a code this table does not know shows the message as it is (option errors name
+the option and the value)."""
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
@@ -23,15 +25,35 @@ _BY_CODE = {
     "client_disconnected": _("The client disconnected before recognition finished."),
     "unknown_model": _("This model is not available here. Choose one from the list."),
     "broken_model": _("The model could not be loaded. An administrator can check it with manage.py asrmodels."),
+    "audio_too_long": _("The recording lasts %(hours)s h; this server accepts up to %(limit_hours)s h. Split it "
+                        "and submit the parts."),
+    "unknown_language": _("Unknown language “%(language)s”. Choose one from the list, or automatic detection."),
+    "hotword_weight": _("Line %(line)s: a hotword's weight must be from 1 to 100, not %(weight)s."),
+    "hotword_length": _("Line %(line)s: a hotword can be at most 100 characters long."),
+    "too_many_hotwords": _("Too many hotwords: keep them under 200 terms and 2000 characters in all."),
 }
 
 
-def shown_error(code: str, message: str) -> str:
-    """The error in the page's language when its code is a known one, else its own message."""
-    known = _BY_CODE.get(code or "")
-    return str(known) if known is not None else message
+def shown_error(code: str, message: str, params: dict | None = None) -> str:
+    """The error in the page's language when its rule or code is a known one (worded with its
+    params), else its own message."""
+    params = params or {}
+    known = _BY_CODE.get(params.get("reason") or code or "")
+    if known is None:
+        return message
+    try:
+        return str(known) % params if "%(" in str(known) else str(known)
+    except (KeyError, TypeError, ValueError):  # stored before this error carried its details
+        return message
+
+
+def row_error(row) -> str:
+    """The error of a transcript, or of a job page's file row (a dict), as the page shows it."""
+    if isinstance(row, dict):
+        return shown_error(row.get("error_code", ""), row.get("error", ""), row.get("error_params"))
+    return shown_error(row.error_code, row.error_message, row.error_params)
 
 
 def error_labels() -> dict[str, str]:
     """Every known code's message in the active language, for pages that update rows live."""
-    return {code: str(text) for code, text in _BY_CODE.items()}
+    return {code: str(text) for code, text in _BY_CODE.items() if "%(" not in str(text)}

@@ -11,6 +11,7 @@ from accounts.current import require_membership, team_context
 from accounts.models import Membership
 from transcripts.engine import EngineError
 from transcripts.engine.text import parse_hotwords
+from transcripts.error_messages import shown_error
 from transcripts.models import HotwordLibrary
 
 
@@ -41,7 +42,7 @@ class LibraryForm(forms.ModelForm):
                     cleaned.get("terms", "") if cleaned.get("import_mode") != "replace" else "", imported)
             parse_hotwords(cleaned.get("terms", ""))
         except EngineError as e:
-            raise forms.ValidationError(e.message) from None
+            raise forms.ValidationError(shown_error(e.code, e.message, e.params)) from None
         return cleaned
 
 
@@ -76,7 +77,7 @@ def library_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         saved.team, saved.terms = membership.team, form.cleaned_data["terms"]
         saved.created_by = saved.created_by or request.user
         if HotwordLibrary.objects.filter(team=membership.team, name=saved.name).exclude(pk=saved.pk).exists():
-            form.add_error("name", "This team already has a library with that name.")
+            form.add_error("name", _("This team already has a library with that name."))
         else:
             saved.save()
             if form.added is not None:

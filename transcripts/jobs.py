@@ -35,7 +35,7 @@ def job_create(*, team: Team, user, files: Iterable[tuple[str, BinaryIO | bytes]
             Transcript.objects.create(
                 team=team, created_by=user, job=job, source_name=Path(name or "upload").name[:255],
                 options=options.as_dict(), status=Status.FAILED, error_code=e.code, error_message=e.message,
-                finished_at=timezone.now(),
+                error_params=e.params, finished_at=timezone.now(),
             )
     transaction.on_commit(lambda: job_refresh(job_id=job.id))
     return job
@@ -60,7 +60,7 @@ def job_snapshot(*, job: Job) -> dict:
     """What the job page shows: items done/total, the running file's position, ETA, each file."""
     job.refresh_from_db()
     files = list(job.transcripts.order_by("id").values(
-        "id", "source_name", "status", "progress", "duration", "error_code", "error_message", "started_at", "finished_at",
+        "id", "source_name", "status", "progress", "duration", "error_code", "error_message", "error_params", "started_at", "finished_at",
         preview=Substr(Coalesce(NullIf("itn_text", Value("")), "text"), 1, PREVIEW_CHARS)))
     total_audio = sum(f["duration"] or 0.0 for f in files)
     done_audio = sum((f["duration"] or 0.0) * (f["progress"] if f["status"] in UNFINISHED else 1.0) for f in files)
@@ -83,6 +83,7 @@ def job_snapshot(*, job: Job) -> dict:
         },
         "files": [{"id": f["id"], "name": f["source_name"], "status": f["status"], "progress": round(f["progress"], 3),
                    "duration": f["duration"], "error": f["error_message"], "error_code": f["error_code"],
+                   "error_params": f["error_params"],
                    "preview": f["preview"] or ""}
                   for f in files],
     }

@@ -89,6 +89,8 @@ class Transcript(models.Model):
     processing_seconds = models.FloatField(null=True, blank=True)
     error_code = models.CharField(max_length=64, blank=True)
     error_message = models.TextField(blank=True)
+    # The details in the message by name (a limit, a line), so pages can word it in their language.
+    error_params = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     # When its task was last put on the queue: a queued row whose task a dead cluster took with it
     # is put on the queue again once this is older than the task timeout.

@@ -180,7 +180,7 @@ def transcript_run(*, transcript_id: int) -> None:
     except _Cancelled:
         pass
     except EngineError as e:
-        _fail_running(transcript_id, e.code, e.message)
+        _fail_running(transcript_id, e.code, e.message, e.params)
     except Exception as e:  # a bug or a file the checks let through: fail now, not after two timeouts
         logger.exception("Recognition of transcript %s failed unexpectedly", transcript_id)
         _fail_running(transcript_id, "internal_error",
@@ -200,9 +200,10 @@ def transcript_run(*, transcript_id: int) -> None:
     events.transcript_changed(transcript_id)
 
 
-def _fail_running(transcript_id: int, code: str, message: str) -> None:
+def _fail_running(transcript_id: int, code: str, message: str, params: dict | None = None) -> None:
     Transcript.objects.filter(id=transcript_id, status=Status.RUNNING).update(
-        status=Status.FAILED, error_code=code, error_message=message, finished_at=timezone.now())
+        status=Status.FAILED, error_code=code, error_message=message, error_params=params or {},
+        finished_at=timezone.now())
 
 
 def transcript_abandon(*, transcript_id: int, code: str, message: str) -> bool:

@@ -33,7 +33,7 @@ def vad(request: HttpRequest) -> HttpResponse:
             speech = detect_speech(audio, VadOptions(**data))
             context["peaks"] = waveform_peaks(audio)
         except EngineError as e:
-            context["error"] = shown_error(e.code, e.message)
+            context["error"] = shown_error(e.code, e.message, e.params)
         else:
             options = speech.options.as_dict()
             context.update(

@@ -43,7 +43,7 @@ def recognize(request: HttpRequest) -> HttpResponse:
                                                     data=data["audio"].read(), filename=data["audio"].name,
                                                     options=options)
         except EngineError as e:
-            error = shown_error(e.code, e.message)
+            error = shown_error(e.code, e.message, e.params)
         else:
             return redirect("transcript-detail", pk=transcript.pk)
     return render(request, "transcripts/recognize.html", {"form": form, "error": error, **team_context(request)},

@@ -312,8 +312,12 @@ def test_team_admins_manage_members(client_of, teams):
     member = added.json()["id"]
     assert alice.patch(f"/api/teams/{team}/members/{member}/", {"role": "member"}, format="json").json()["role"] == "member"
     alice_id = Membership.objects.get(user=teams["alice"]).id
-    last_admin = alice.patch(f"/api/teams/{team}/members/{alice_id}/", {"role": "member"}, format="json")
-    assert last_admin.status_code == 400 and "admin" in last_admin.json()["detail"]
+    last_admin = alice.patch(f"/api/teams/{team}/members/{alice_id}/", {"role": "member"}, format="json",
+                             HTTP_ACCEPT_LANGUAGE="en")
+    assert last_admin.status_code == 400 and "at least one admin" in last_admin.json()["detail"]
+    in_chinese = alice.patch(f"/api/teams/{team}/members/{alice_id}/", {"role": "member"}, format="json",
+                             HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert in_chinese.json()["detail"] == "团队至少需要一位管理员：请先把其他人设为管理员。"
     assert alice.delete(f"/api/teams/{team}/members/{member}/").status_code == 204
     assert [m["username"] for m in alice.get(f"/api/teams/{team}/members/").json()] == ["alice", "bob"]
 

@@ -13,8 +13,10 @@ import io
 import os
 import re
 import shutil
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlparse
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
@@ -221,6 +223,24 @@ def test_history_finds_them_and_a_deleted_one_stays_gone(browser, server, reques
     assert "BAC009S0764W0121.wav" in names
     assert page.locator("td.snippet mark").first.inner_text() == "交易"
     shot(page, "07-history")
+    page.goto(f"{server.url}/history/")
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()  # the pages' ASR_TIME_ZONE
+    page.select_option("#history-filters select[name=language]", label="中文")
+    page.select_option("#history-filters select[name=status]", label="已完成")
+    page.select_option("#history-filters select[name=owner]", label="alice")
+    page.fill("#history-filters input[name=from]", today)
+    page.click("#history-filters button[type=submit]")
+    page.wait_for_url(re.compile(r".*status=done.*"))
+    assert "language=zh" in page.url and f"from={today}" in page.url
+    assert page.locator(files).count() >= 3
+    assert set(page.locator("td[class^=status-]").all_inner_texts()) == {"已完成"}
+    assert set(page.locator("table tbody tr td:nth-child(7)").all_inner_texts()) == {"中文"}
+    assert page.locator("#history-filters select[name=language] option:checked").inner_text() == "中文"
+    assert page.locator("#history-filters select[name=owner] option:checked").inner_text() == "alice"  # the filters stay chosen
+    shot(page, "07-history-filtered")
+    page.select_option("#history-filters select[name=owner]", label="vera")  # a viewer: she recognised nothing
+    page.click("#history-filters button[type=submit]")
+    expect(page.locator("#history-empty")).to_contain_text("没有符合这些筛选条件的转写")
     page.goto(f"{server.url}/history/?q=换一首歌")
     assert page.locator(files).all_inner_texts() == ["IT0011W0001.wav"]
     expect(page.locator("#delete-selected")).to_be_disabled()

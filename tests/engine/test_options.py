@@ -59,3 +59,18 @@ def test_chinese_script_conversion():
 def test_join_texts_spaces_by_language():
     assert join_texts(["你好", " 世界 "], "zh") == "你好世界"
     assert join_texts([" Hello", "world. "], "en") == "Hello world."
+
+
+def test_errors_carry_their_details_for_pages_to_word(tmp_path):
+    from transcripts.engine.errors import EngineError
+    from transcripts.engine.pipeline import Engine, EngineConfig
+
+    with pytest.raises(EngineError) as language:
+        normalise_language("klingon")
+    assert language.value.code == "unknown_language" and language.value.params == {"language": "klingon"}
+    with pytest.raises(EngineError) as weight:
+        parse_hotwords("好\n坏 500")
+    assert weight.value.params == {"reason": "hotword_weight", "line": 2, "weight": 500}
+    with pytest.raises(EngineError) as too_long:
+        Engine(EngineConfig(cache_dir=tmp_path, max_duration_s=3600))._check_duration(2.5 * 3600)
+    assert too_long.value.code == "audio_too_long" and too_long.value.params == {"hours": "2.5", "limit_hours": "1.0"}

@@ -68,3 +68,30 @@ def test_a_team_admin_changes_a_role_and_is_asked_before_a_removal(client, teams
     client.post("/team/members/", {"change": bob.id, "role": Membership.Role.VIEWER})
     bob.refresh_from_db()
     assert bob.role == Membership.Role.VIEWER
+
+
+@pytest.mark.django_db
+def test_errors_with_details_are_worded_in_the_pages_language(client, teams):
+    job = Job.objects.create(team=teams["a"], created_by=teams["bob"], status=Status.FAILED)
+    long = Transcript.objects.create(
+        team=teams["a"], job=job, source_name="all-day.wav", status=Status.FAILED, options={},
+        error_code="audio_too_long", error_message="The recording lasts 7.2 h; the limit is 6.0 h.",
+        error_params={"hours": "7.2", "limit_hours": "6.0"})
+    older = Transcript.objects.create(  # failed before errors carried their details
+        team=teams["a"], source_name="old.wav", status=Status.FAILED, options={},
+        error_code="audio_too_long", error_message="The recording lasts 9.9 h; the limit is 6.0 h.")
+    client.force_login(teams["bob"])
+    worded = "这段录音长 7.2 小时，本服务器最多接受 6.0 小时"
+    assert worded in client.get(f"/transcripts/{long.pk}/").content.decode()
+    assert worded in client.get(f"/batch/{job.pk}/").content.decode()
+    assert "The recording lasts 9.9 h" in client.get(f"/transcripts/{older.pk}/").content.decode()
+
+
+@pytest.mark.django_db
+def test_too_many_hotwords_on_the_upload_page_is_said_in_the_pages_language(client, teams, clips):
+    client.force_login(teams["bob"])
+    with open(clips["IT0011W0001.wav"].path, "rb") as audio:
+        response = client.post("/recognize/", {"audio": audio, "language": "zh", "chinese_script": "simplified",
+                                               "hotwords": "\n".join(f"术语{i}" for i in range(250))})
+    assert response.status_code == 400 and "热词太多" in response.content.decode()
+    assert not Transcript.objects.exists()

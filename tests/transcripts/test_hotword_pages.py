@@ -26,10 +26,12 @@ def test_team_admin_creates_imports_exports_and_deletes(client, teams):
 def test_bad_terms_and_duplicate_names_are_shown_in_place(client, teams):
     client.force_login(teams["alice"])
     response = client.post("/hotwords/new/", {"name": "x", "terms": "term 1000"})
-    assert response.status_code == 400 and "weight must be from 1 to 100" in response.content.decode()
+    assert response.status_code == 400 and "第 1 行：热词权重必须在 1 到 100 之间，而不是 1000" in response.content.decode()
+    response = client.post("/hotwords/new/", {"name": "x", "terms": "ok\n" + "长" * 101})
+    assert response.status_code == 400 and "第 2 行：热词最多 100 个字符" in response.content.decode()
     HotwordLibrary.objects.create(team=teams["a"], name="dup")
     response = client.post("/hotwords/new/", {"name": "dup", "terms": "a"})
-    assert response.status_code == 400 and "already has a library" in response.content.decode()
+    assert response.status_code == 400 and "这个团队已经有同名的热词库" in response.content.decode()
 
 
 @pytest.mark.django_db

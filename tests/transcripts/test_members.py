@@ -18,9 +18,11 @@ def test_team_admin_adds_and_removes_members(client, teams):
 @pytest.mark.django_db
 def test_errors_are_shown_in_place(client, teams):
     client.force_login(teams["alice"])
-    for data, message in [({"username": "nobody", "role": 20}, "No user named"),
-                          ({"username": "bob", "role": 20}, "already in"),
-                          ({"remove": Membership.objects.get(user=teams["alice"]).id}, "at least one admin")]:
+    for data, message in [({"username": "nobody", "role": 20}, "没有名为“nobody”的用户"),
+                          ({"username": "bob", "role": 20}, "bob 已经是 Alpha 的成员"),
+                          ({"remove": Membership.objects.get(user=teams["alice"]).id}, "团队至少需要一位管理员"),
+                          ({"change": 987654, "role": 20}, "没有这个成员"),
+                          ({"change": Membership.objects.get(user=teams["bob"]).id, "role": "abc"}, "请选择角色")]:
         response = client.post("/team/members/", data)
         assert response.status_code == 400 and message in response.content.decode()
 

@@ -1,7 +1,8 @@
 """The one error type for everything a user of the engine can cause.
 
 Each subclass carries a stable `code` and the HTTP status an API answers with, and its message
-says what the user can do. Pages, the API and commands render it; none of them show a traceback.
+says what the user can do. An error whose message holds details (a value, a line, a limit) also
+carries them as `params`, with `params["reason"]` naming the rule when one code covers several. Pages, the API and commands render it; none of them show a traceback.
 """
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ class EngineError(Exception):
     code = "engine_error"
     http_status = 400
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, **params: str | int | float) -> None:
         super().__init__(message)
         self.message = message
+        # The details in the message, by name, so that a page can word them in its own language.
+        self.params = params
 
     def as_dict(self) -> dict[str, str]:
         return {"code": self.code, "message": self.message}

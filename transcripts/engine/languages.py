@@ -26,7 +26,7 @@ def normalise_language(code: str | None) -> str:
         return value
     raise UnknownLanguageError(
         f"Unknown language {code!r}. Use 'auto' to detect it, or an ISO 639-1 code such as "
-        "'zh', 'en', 'de' or 'ja'."
+        "'zh', 'en', 'de' or 'ja'.", language=str(code)[:40]
     )
 
 

@@ -105,7 +105,8 @@ class TranscribeOptions:
             raise InvalidOptionError("model must name a model, e.g. 'whisper-base'.")
         hotwords = tuple(dict.fromkeys(h.strip() for h in self.hotwords if h and h.strip()))
         if len(hotwords) > 200 or sum(len(h) for h in hotwords) > 2000:
-            raise InvalidOptionError("Too many hotwords: keep them under 200 terms and 2000 characters.")
+            raise InvalidOptionError("Too many hotwords: keep them under 200 terms and 2000 characters.",
+                                     reason="too_many_hotwords")
         diarize = bool(self.diarize) or any(getattr(self, name) is not None for name in SPEAKER_COUNT_FIELDS)
         return replace(self, language=normalise_language(self.language), hotwords=hotwords, diarize=diarize)
 

@@ -156,10 +156,9 @@ class Engine:
 
     def _check_duration(self, seconds: float) -> None:
         if seconds > self.config.max_duration_s:
-            raise AudioTooLongError(
-                f"The recording lasts {seconds / 3600:.1f} h; the limit is "
-                f"{self.config.max_duration_s / 3600:.1f} h. Split it and submit the parts."
-            )
+            hours, limit = f"{seconds / 3600:.1f}", f"{self.config.max_duration_s / 3600:.1f}"
+            raise AudioTooLongError(f"The recording lasts {hours} h; the limit is {limit} h. Split it and submit "
+                                    "the parts.", hours=hours, limit_hours=limit)
 
     def _from_samples(self, recognizer: Recognizer, samples: np.ndarray, options: TranscribeOptions,
                       report: ProgressCallback, channel: str | None) -> _Recognised:

@@ -41,8 +41,10 @@ def parse_hotwords(text: str) -> list[tuple[str, int]]:
         if head and tail.lstrip("-").isdigit():
             term, weight = head.strip(), int(tail)
             if not 1 <= weight <= 100:
-                raise InvalidOptionError(f"Line {number}: hotword weight must be from 1 to 100, got {weight}.")
+                raise InvalidOptionError(f"Line {number}: hotword weight must be from 1 to 100, got {weight}.",
+                                         reason="hotword_weight", line=number, weight=weight)
         if len(term) > 100:
-            raise InvalidOptionError(f"Line {number}: a hotword must be at most 100 characters.")
+            raise InvalidOptionError(f"Line {number}: a hotword must be at most 100 characters.",
+                                     reason="hotword_length", line=number)
         terms[term] = weight
     return list(terms.items())

@@ -60,8 +60,8 @@ def status_label(value: str) -> str:
 
 
 @register.filter
-def error_text(code: str, message: str) -> str:
-    """An error code and its stored message as the page shows it (see error_messages.py)."""
-    from transcripts.error_messages import shown_error
+def error_text(row) -> str:
+    """A transcript's (or a job file row's) error as the page shows it (see error_messages.py)."""
+    from transcripts.error_messages import row_error
 
-    return shown_error(code, message)
+    return row_error(row)
