@@ -135,7 +135,8 @@ class StreamConsumer(AsyncWebsocketConsumer):
             self.ended = True
             if self.pump:
                 self.pump.cancel()
-            await self.error("You no longer have the member role in this team; the session was stopped.")
+            await self.error("You no longer have the member role in this team; the session was stopped.",
+                             code="role_lost")
             await self.close(code=CLOSE_NOT_ALLOWED)
         if getattr(self, "recording", None) and not self.saved:
             await asyncio.to_thread(self.recording.discard)  # a session cut short leaves no file behind
@@ -171,7 +172,7 @@ class StreamConsumer(AsyncWebsocketConsumer):
             self.options, self.save = await database_sync_to_async(live_options)(
                 team=self.membership.team, data=message)
         except EngineError as e:
-            await self.error(e.message)
+            await self.error(e.message, code=e.code, params=e.params)
             return False
         if self.save:
             self.recording = await asyncio.to_thread(SessionRecording)
@@ -184,11 +185,12 @@ class StreamConsumer(AsyncWebsocketConsumer):
         try:
             samples = pcm16_to_float(frame)
         except EngineError as e:
-            await self.error(e.message)
+            await self.error(e.message, code=e.code, params=e.params)
             return
         self.received_samples += len(samples)
         if self.received_samples > settings.ASR_LIVE_MAX_SECONDS * 1000 * MS:
-            await self.error(f"A live session may last {settings.ASR_LIVE_MAX_SECONDS} s; finishing this one.")
+            await self.error(f"A live session may last {settings.ASR_LIVE_MAX_SECONDS} s; finishing this one.",
+                             code="session_too_long", params={"seconds": settings.ASR_LIVE_MAX_SECONDS})
             await self._end()
             return
         await self.queue.put((samples, frame))
@@ -197,8 +199,11 @@ class StreamConsumer(AsyncWebsocketConsumer):
         self.ended = True
         await self.queue.put(_END)
 
-    async def error(self, message: str) -> None:
-        await self.send(text_data=json.dumps({"type": "error", "message": message}, ensure_ascii=False))
+    async def error(self, message: str, *, code: str = "bad_message", params: dict | None = None) -> None:
+        """An error the client can act on: a stable code (its details in params, for pages that word
+        it in their language) and an English message."""
+        body = {"type": "error", "code": code, "message": message, **({"params": params} if params else {})}
+        await self.send(text_data=json.dumps(body, ensure_ascii=False))
 
     async def _run(self) -> None:
         """Takes audio off the queue in order: VAD, finals, and a partial when caught up."""
@@ -221,7 +226,8 @@ class StreamConsumer(AsyncWebsocketConsumer):
                         await self._partial(partial)
         except Exception:  # noqa: BLE001 - the client gets a message; the server keeps serving
             logger.exception("live recognition failed")
-            await self.error("Live recognition failed on the server; the session was stopped. Try again.")
+            await self.error("Live recognition failed on the server; the session was stopped. Try again.",
+                             code="live_failed")
             await self.close()
 
     async def _recognise(self, utterance: Utterance):
@@ -231,7 +237,7 @@ class StreamConsumer(AsyncWebsocketConsumer):
             return await asyncio.to_thread(get_engine().transcribe_samples, utterance.samples, self.options,
                                            fallback=False)
         except EngineError as e:
-            await self.error(e.message)
+            await self.error(e.message, code=e.code, params=e.params)
             return None
 
     async def _partial(self, utterance: Utterance) -> None:

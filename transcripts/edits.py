@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from transcripts.engine.result import join_segments
 from transcripts.engine.speakers import MAX_SPEAKERS
@@ -28,14 +29,16 @@ class EditError(ValueError):
 def _valid_label(label: object) -> str:
     match = _LABEL.fullmatch(str(label))
     if not match or int(match.group(1)) > MAX_SPEAKERS:
-        raise EditError(f"Speakers are labelled S1 to S{MAX_SPEAKERS}; got {label!r}.")
+        raise EditError(_("Speakers are labelled S1 to S%(last)d; got “%(label)s”.")
+                        % {"last": MAX_SPEAKERS, "label": str(label)[:40]})
     return str(label)
 
 
 def _position(index: object, count: int) -> int:
     position = int(index) if str(index).isdigit() else -1
     if not 0 <= position < count:
-        raise EditError(f"There is no segment {index!r}: segments are numbered 0 to {count - 1}.")
+        raise EditError(_("There is no segment “%(index)s”: segments are numbered 0 to %(last)d.")
+                        % {"index": str(index)[:40], "last": count - 1})
     return position
 
 
@@ -47,7 +50,8 @@ def _state(source: Transcript | TranscriptRevision) -> dict[str, Any]:
 def _finished(transcript_id: int, team) -> Transcript:
     transcript = Transcript.objects.select_for_update().get(id=transcript_id, team=team)
     if transcript.status != Status.DONE:
-        raise EditError(f"The transcript is {transcript.status}; it can be edited once it is done.")
+        raise EditError(_("The transcript is %(status)s; it can be edited once it is done.")
+                        % {"status": transcript.get_status_display()})
     return transcript
 
 
@@ -75,9 +79,10 @@ def transcript_edit(*, transcript_id: int, team, user, texts: dict | None = None
             position = _position(index, len(segments))
             text = " ".join(str(text or "").split())
             if not text:
-                raise EditError(f"Segment {position} would be empty; write its text (or leave it as it was).")
+                raise EditError(_("Segment %(number)d would be empty; write its text (or leave it as it was).")
+                                % {"number": position})
             if len(text) > MAX_SEGMENT_CHARS:
-                raise EditError(f"A segment can hold at most {MAX_SEGMENT_CHARS} characters.")
+                raise EditError(_("A segment can hold at most %(count)d characters.") % {"count": MAX_SEGMENT_CHARS})
             if text != (segments[position].get("itn_text") or segments[position].get("text")):
                 # the written form people see is the one they corrected; word times no longer fit it
                 segments[position].update(text=text, itn_text=text, words=[])
@@ -102,9 +107,9 @@ def _renamed(current: dict, names: dict, segments: list[dict]) -> dict:
         if _valid_label(label) not in present:
             if not name:  # restoring the label of a speaker who no longer speaks: nothing to do
                 continue
-            raise EditError(f"{label} does not speak in this transcript.")
+            raise EditError(_("%(label)s does not speak in this transcript.") % {"label": label})
         if len(name) > MAX_NAME_CHARS:
-            raise EditError(f"A speaker's name can be at most {MAX_NAME_CHARS} characters.")
+            raise EditError(_("A speaker's name can be at most %(count)d characters.") % {"count": MAX_NAME_CHARS})
         if name and name != label:
             renamed[label] = name
         else:
@@ -118,7 +123,7 @@ def transcript_restore(*, transcript_id: int, team, user, number: int) -> Transc
         transcript = _finished(transcript_id, team)
         revision = transcript.revisions.filter(number=number).first()
         if revision is None:
-            raise EditError(f"This transcript has no revision {number}.")
+            raise EditError(_("This transcript has no revision %(number)d.") % {"number": number})
         for field, value in _state(revision).items():
             setattr(transcript, field, value)
         _record(transcript, user, restored=number)

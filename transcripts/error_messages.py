@@ -31,6 +31,10 @@ _BY_CODE = {
     "hotword_weight": _("Line %(line)s: a hotword's weight must be from 1 to 100, not %(weight)s."),
     "hotword_length": _("Line %(line)s: a hotword can be at most 100 characters long."),
     "too_many_hotwords": _("Too many hotwords: keep them under 200 terms and 2000 characters in all."),
+    # the live page's own
+    "role_lost": _("You no longer have the member role in this team; the session was stopped."),
+    "session_too_long": _("A live session may last %(seconds)s s; this one is finishing. Start another to go on."),
+    "live_failed": _("Live recognition failed on the server; the session was stopped. Try again."),
 }
 
 
@@ -55,5 +59,6 @@ def row_error(row) -> str:
 
 
 def error_labels() -> dict[str, str]:
-    """Every known code's message in the active language, for pages that update rows live."""
-    return {code: str(text) for code, text in _BY_CODE.items() if "%(" not in str(text)}
+    """Every known code's (and rule's) message in the active language, for pages that update live
+    (site.js `errorText` fills in the params)."""
+    return {code: str(text) for code, text in _BY_CODE.items()}

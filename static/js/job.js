@@ -27,7 +27,7 @@
       showStatus(row.querySelector(".status"), file.status);
       row.querySelector(".preview").textContent = file.preview || "";
       row.querySelector(".progress").textContent = Math.round(file.progress * 100) + "%";
-      row.querySelector(".error").textContent = errors[file.error_code] || file.error || "";
+      row.querySelector(".error").textContent = window.errorText(errors, file.error_code, file.error_params, file.error);
     }
     const cancel = document.querySelector("#job-cancel button");
     if (cancel) cancel.disabled = finished(state.status);

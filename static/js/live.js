@@ -4,6 +4,8 @@
   const workletUrl = $("live-script").dataset.worklet;
   const say = $("live-script").dataset;  // the page's words, in the page's language
   let socket = null, context = null, stream = null;
+  // Errors after which this session cannot go on: the options were refused, or the role was lost.
+  const FATAL = new Set(["invalid_option", "unknown_language", "unknown_model", "broken_model", "role_lost"]);
 
   function options() {
     const form = $("live-options");
@@ -55,7 +57,10 @@
       const message = JSON.parse(event.data);
       if (message.type === "partial") $("live-partial").textContent = message.text;
       else if (message.type === "final") appendFinal(message);
-      else if (message.type === "error") showError(message.message);
+      else if (message.type === "error") {
+        showError(window.errorText(JSON.parse(say.errors), message.code, message.params, message.message));
+        if (FATAL.has(message.code)) { stopAudio(); socket.close(); state("idle"); }
+      }
       else if (message.type === "done") {
         state("done");
         if (message.transcript) {

@@ -18,3 +18,12 @@ document.addEventListener("change", (event) => {
   if (event.target.matches('input[type="checkbox"]')) syncNeedsChecked();
 });
 document.addEventListener("DOMContentLoaded", syncNeedsChecked);
+// An error from a socket as the page words it: its rule's or code's text in the page's language
+// (labels from error_messages.error_labels, with %(name)s filled from its params), else its message.
+window.errorText = function (labels, code, params, message) {
+  params = params || {};
+  const label = labels[params.reason] || labels[code];
+  if (!label) return message || "";
+  const missing = [...label.matchAll(/%\((\w+)\)s/g)].some((m) => !(m[1] in params));
+  return missing ? (message || "") : label.replace(/%\((\w+)\)s/g, (_, name) => String(params[name]));
+};

@@ -163,7 +163,7 @@ def test_corrections_are_revisions_used_everywhere_and_the_original_comes_back(c
 ])
 def test_bad_corrections_are_400_and_change_nothing(client_of, teams, clips, body, message):
     done = stored(teams, clips, status=Status.DONE, segments=DIARISED, speaker_names={"S2": "李"})
-    response = client_of("bob").patch(f"/api/transcripts/{done.id}/", body, format="json")
+    response = client_of("bob").patch(f"/api/transcripts/{done.id}/", body, format="json", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400 and message in str(response.json())
     done.refresh_from_db()
     assert done.segments == DIARISED and done.speaker_names == {"S2": "李"} and not done.revisions.exists()

@@ -186,6 +186,11 @@ def test_the_transcript_workspace_seeks_corrects_and_reverts(browser, server, re
 def test_live_microphone_text_appears(browser, server, requests_seen):
     page = login(browser, server, requests_seen, "bob")
     page.goto(f"{server.url}/live/")
+    page.fill("#live-options input[name=hotwords]", ", ".join(f"术语{i}" for i in range(250)))
+    page.click("#live-start")  # options the server refuses: said in the page's language, and it stops
+    expect(page.locator("#live-error")).to_contain_text("热词太多")
+    expect(page.locator("#live-start")).to_be_enabled()
+    page.fill("#live-options input[name=hotwords]", "")
     page.select_option("#live-options select[name=language]", "zh")
     page.click("#live-start")
     page.wait_for_selector("#live-finals > *", timeout=RECOGNITION_TIMEOUT_MS)

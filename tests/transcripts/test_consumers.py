@@ -169,13 +169,14 @@ def test_malformed_frames_get_error_events_and_the_session_goes_on(teams):
     async def scenario():
         talk = communicator("/ws/stream/", teams["bob"])
         assert (await talk.connect())[0]
-        errors = []
+        errors, codes = [], []
 
         async def expect_error(**frame):
             await talk.send_to(**frame)
             message = json.loads(await talk.receive_from(timeout=10))
             assert message["type"] == "error", message
             errors.append(message["message"])
+            codes.append((message["code"], message.get("params")))
 
         await expect_error(bytes_data=b"\x00\x01" * 100)                    # audio before the options
         await expect_error(text_data="{not json")
@@ -189,10 +190,11 @@ def test_malformed_frames_get_error_events_and_the_session_goes_on(teams):
         await talk.send_to(bytes_data=b"\x00\x00" * SAMPLE_RATE)          # one second of silence
         await talk.send_to(text_data=json.dumps({"type": "end"}))
         rest = await received_until(talk, "done")
-        return errors, rest
+        return errors, codes, rest
 
-    errors, rest = async_to_sync(scenario)()
+    errors, codes, rest = async_to_sync(scenario)()
     assert len(errors) == 8 and all(errors)
+    assert codes[0] == ("bad_message", None) and codes[3] == ("unknown_language", {"language": "klingon"})
     assert "options" in errors[0] and "klingon" in errors[3] and "temperature" in errors[4]
     assert rest == [{"type": "done"}]  # silence gives no text
 
@@ -268,7 +270,7 @@ def test_removing_a_member_ends_their_open_sockets(teams):
         await sync_to_async(membership_role_change)(team=teams["a"], membership_id=bob.id,
                                                     role=Membership.Role.VIEWER)
         stopped = json.loads(await stream.receive_from(timeout=10))
-        assert stopped["type"] == "error" and "member role" in stopped["message"]
+        assert stopped["type"] == "error" and "member role" in stopped["message"] and stopped["code"] == "role_lost"
         assert (await stream.receive_output(timeout=10))["type"] == "websocket.close"
         # ... while a viewer may still follow the job, until removed from the team
         assert await progress.receive_nothing(timeout=0.5)

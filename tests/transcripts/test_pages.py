@@ -144,7 +144,7 @@ def test_a_corrected_segment_is_saved_shown_as_edited_and_reverted(client, teams
     assert "正确文本" not in table and "a 的文本" in table
     assert Transcript.objects.get(pk=done["a"].pk).revisions.count() == 3
     empty = client.post(f"{url}edit/", {"text-0": "  "}, follow=True).content.decode()
-    assert "would be empty" in empty
+    assert "第 0 段会变成空的" in empty
 
 
 @pytest.mark.django_db
