@@ -68,8 +68,7 @@ class TranscriptViewSet(TeamScopedMixin, mixins.ListModelMixin, mixins.RetrieveM
         data = dict(form.validated_data)
         upload = data.pop("file")
         try:
-            services.upload_size_check(upload.size)  # before reading it into memory
-            transcript = services.transcript_create(team=self.team, user=request.user, data=upload.read(),
+            transcript = services.transcript_create(team=self.team, user=request.user, data=upload,
                                                     filename=upload.name, options=options_from(data, self.team))
         except EngineError as e:
             raise EngineRequestError(e) from None

@@ -13,7 +13,7 @@ from api.serializers import VadRequestSerializer, VadResultSerializer
 from transcripts.engine import EngineError
 from transcripts.engine.formats import speech_rows
 from transcripts.engine.vad import VadOptions, detect_speech
-from transcripts.services import upload_size_check
+from transcripts.services import upload_size_check, upload_source
 
 
 class VadView(TeamScopedMixin, APIView):
@@ -28,7 +28,7 @@ class VadView(TeamScopedMixin, APIView):
         upload = data.pop("file")
         try:
             upload_size_check(upload.size)
-            speech = detect_speech(upload.read(), VadOptions(**data))
+            speech = detect_speech(upload_source(upload), VadOptions(**data))
         except EngineError as e:
             raise EngineRequestError(e) from None
         return Response({

@@ -7,9 +7,16 @@ body was never answered. Here a request refuses an over-limit declared Content-L
 its headers arrive, and a chunked body as soon as it grows past the limit. Run as
 `python -m asrplatform.web_server` with daphne's arguments (runplatform does). WebSocket frames
 over daphne's 1 MiB limit end the connection with a close frame saying why.
+
+A body under the limit is kept on disk by Twisted as it arrives. Twisted then parsed a form body
+into memory, and daphne read all of it back into the application's queue in one go, both in the
+event loop: a 400 MiB upload held 800 MiB of memory and kept /healthz waiting 16 s. Here
+Twisted's parse is off, and (PacedBody) the body goes to the application a chunk at a time, only
+as fast as the application takes it.
 """
 from __future__ import annotations
 
+import io
 import sys
 
 from daphne import http_protocol
@@ -34,6 +41,13 @@ def _limit() -> int:
 class LimitedRequest(http_protocol.WebRequest):
     refused = False
     received = 0
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Twisted parses a multipart or urlencoded POST body into request.args, all of it in memory
+        # and in the event loop, before daphne sees the request; daphne never reads request.args,
+        # and Django parses the body itself. A 400 MiB upload spent 16 s there, every request waiting.
+        self._parsePOSTFormSubmission = False
 
     def gotLength(self, length: int | None) -> None:
         if length is not None and length > _limit():
@@ -65,6 +79,65 @@ class LimitedRequest(http_protocol.WebRequest):
         reactor.callLater(LINGER_SECONDS, transport.loseConnection)
 
 
+class PacedBody:
+    """The application's input queue for one HTTP request, as daphne sees it. daphne's first body
+    chunk goes through; the rest of the body stays in the request's temporary file and is fed from
+    there, a chunk at a time, whenever the application has fewer than QUEUED chunks waiting."""
+
+    CHUNK = 1024 * 1024
+    QUEUED = 4
+    POLL_SECONDS = 0.005
+
+    def __init__(self, queue, request: http_protocol.WebRequest) -> None:
+        self.queue, self.request = queue, request
+        self.body: io.IOBase | None = None
+        self.feeding = False  # once true, the body's chunks come from _feed, never from daphne
+
+    def put_nowait(self, message: dict) -> None:
+        if message.get("type") != "http.request":
+            self._stop()  # a disconnect: nothing more to feed
+            self.queue.put_nowait(message)
+        elif not self.feeding and message.get("more_body"):
+            self.feeding = True
+            self.body, self.request.content = self.request.content, io.BytesIO()  # daphne's loop ends here
+            self.queue.put_nowait(message)
+            self._feed()
+        elif not self.feeding:
+            self.queue.put_nowait(message)  # a small body, whole in one chunk
+        # else: daphne's closing empty chunk, read from the swapped-in empty file; the feed sent its own
+
+    def _feed(self) -> None:
+        if self.body is None:
+            return
+        if self.request.finished or self.request.channel is None:
+            self._stop()  # answered without reading all of it (a refusal), or gone
+            return
+        while self.queue.qsize() < self.QUEUED:
+            chunk = self.body.read(self.CHUNK)
+            more = len(chunk) == self.CHUNK
+            self.queue.put_nowait({"type": "http.request", "body": chunk, "more_body": more})
+            if not more:
+                self._stop()
+                return
+        reactor.callLater(self.POLL_SECONDS, self._feed)
+
+    def _stop(self) -> None:
+        if self.body is not None:
+            self.body.close()
+            self.body = None
+
+    def __bool__(self) -> bool:
+        return True
+
+
+class PacingServer(daphne_server.Server):
+    def create_application(self, protocol, scope):
+        queue = super().create_application(protocol, scope)
+        if queue is not None and isinstance(protocol, http_protocol.WebRequest):
+            return PacedBody(queue, protocol)
+        return queue
+
+
 class ClosingWebSocketFactory(WebSocketFactory):
     """A WebSocket frame over daphne's 1 MiB limit closes the connection with a close frame
     (1009, "message too big", and autobahn's reason) instead of dropping the TCP connection
@@ -78,7 +151,9 @@ def main(argv: list[str] | None = None) -> None:
     # daphne builds each HTTP request and its WebSocket factory from these module names
     http_protocol.WebRequest = LimitedRequest
     daphne_server.WebSocketFactory = ClosingWebSocketFactory
-    CommandLineInterface().run(sys.argv[1:] if argv is None else argv)
+    cli = CommandLineInterface()
+    cli.server_class = PacingServer
+    cli.run(sys.argv[1:] if argv is None else argv)
 
 
 if __name__ == "__main__":

@@ -28,9 +28,8 @@ def job_create(*, team: Team, user, files: Iterable[tuple[str, BinaryIO | bytes]
     options = options.validated()
     job = Job.objects.create(team=team, created_by=user, options=options.as_dict())
     for name, content in files:
-        data = content if isinstance(content, bytes) else content.read()
         try:
-            transcript_create(team=team, user=user, data=data, filename=name, options=options, job=job)
+            transcript_create(team=team, user=user, data=content, filename=name, options=options, job=job)
         except EngineError as e:
             Transcript.objects.create(
                 team=team, created_by=user, job=job, source_name=Path(name or "upload").name[:255],

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import time
 from datetime import timedelta
 from pathlib import Path
+from typing import BinaryIO
 
 from django.conf import settings
 from django.db import transaction
@@ -50,10 +52,38 @@ def stored_audio(transcript: Transcript) -> tuple[Path, str] | None:
     return path, media_type(path)
 
 
-def _store_audio(path: Path, data: bytes) -> None:
+# An upload as views get it: a file (Django's UploadedFile, on disk past 2.5 MB) or bytes.
+Upload = bytes | BinaryIO
+
+
+def upload_source(data: Upload):
+    """What the engine reads an upload from: the bytes, or the file Django spooled it to (read
+    in place, never whole into memory)."""
+    if isinstance(data, bytes):
+        return data
+    path = getattr(data, "temporary_file_path", None)
+    return path() if path else getattr(data, "file", data)
+
+
+def upload_size(data: Upload) -> int:
+    if isinstance(data, bytes):
+        return len(data)
+    if getattr(data, "size", None) is not None:
+        return data.size
+    position = data.seek(0, os.SEEK_END)
+    data.seek(0)
+    return position
+
+
+def _store_audio(path: Path, data: Upload) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".part")
-    partial.write_bytes(data)
+    if isinstance(data, bytes):
+        partial.write_bytes(data)
+    else:
+        data.seek(0)
+        with open(partial, "wb") as out:
+            shutil.copyfileobj(data, out, 1024 * 1024)
     os.replace(partial, path)
 
 
@@ -98,7 +128,7 @@ def _make_room(needed: int) -> None:
 
 
 def transcript_create(
-    *, team: Team, user, data: bytes, filename: str, options: TranscribeOptions, job: Job | None = None,
+    *, team: Team, user, data: Upload, filename: str, options: TranscribeOptions, job: Job | None = None,
     enqueue: bool = True,
 ) -> Transcript:
     """Check the upload, store it, and queue its recognition after the transaction commits.
@@ -106,14 +136,15 @@ def transcript_create(
     With enqueue=False the caller runs it (transcript_run) itself, as the synchronous API does;
     should that process die first, recovery queues it once the task timeout has passed.
     """
-    upload_size_check(len(data))
+    size = upload_size(data)
+    upload_size_check(size)
     options = options.validated()
-    duration = probe_duration(data)  # the type is sniffed from the content: non-audio fails here, not later
-    _make_room(len(data))
+    duration = probe_duration(upload_source(data))  # sniffed from the content: non-audio fails here, not later
+    _make_room(size)
     with transaction.atomic():
         transcript = Transcript.objects.create(
             team=team, created_by=user, job=job, source_name=os.path.basename(filename or "")[:255] or "upload",
-            options=options.as_dict(), audio_bytes=len(data), duration=round(duration, 3),
+            options=options.as_dict(), audio_bytes=size, duration=round(duration, 3),
             enqueued_at=None if enqueue else timezone.now(),
         )
         _store_audio(audio_path(transcript), data)

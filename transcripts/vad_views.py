@@ -8,7 +8,7 @@ from django.shortcuts import render
 from accounts.current import require_membership, team_context
 from transcripts.engine import EngineError
 from transcripts.error_messages import shown_error
-from transcripts.services import upload_size_check
+from transcripts.services import upload_size_check, upload_source
 from transcripts.engine.formats import render_speech_segments
 from transcripts.engine.vad import VadOptions, detect_speech
 from transcripts.engine.waveform import waveform_peaks
@@ -29,7 +29,7 @@ def vad(request: HttpRequest) -> HttpResponse:
         upload = data.pop("audio")
         try:
             upload_size_check(upload.size)
-            audio = upload.read()
+            audio = upload_source(upload)
             speech = detect_speech(audio, VadOptions(**data))
             context["peaks"] = waveform_peaks(audio)
         except EngineError as e:

@@ -40,7 +40,7 @@ def recognize(request: HttpRequest) -> HttpResponse:
         options = options_from(data, membership.team)
         try:
             transcript = services.transcript_create(team=membership.team, user=request.user,
-                                                    data=data["audio"].read(), filename=data["audio"].name,
+                                                    data=data["audio"], filename=data["audio"].name,
                                                     options=options)
         except EngineError as e:
             error = shown_error(e.code, e.message, e.params)

@@ -105,9 +105,8 @@ def _form(request: HttpRequest) -> TranscriptionForm:
 def _store(request: HttpRequest, membership: Membership, form: TranscriptionForm) -> Transcript:
     upload = form.validated_data["file"]
     try:
-        services.upload_size_check(upload.size)
         options = options_from(form.recognition_data(), membership.team)
-        return services.transcript_create(team=membership.team, user=request.user, data=upload.read(),
+        return services.transcript_create(team=membership.team, user=request.user, data=upload,
                                           filename=upload.name, options=options, enqueue=False)
     except EngineError as e:
         raise OpenAIError.from_engine(e, param="file" if e.http_status in (413, 415) else None) from None

@@ -50,12 +50,16 @@ def _open(source: AudioSource) -> av.container.InputContainer:
         path = Path(source)
         if not path.is_file():
             raise AudioNotFoundError(f"No such audio file: {path}. Check the path and try again.")
+        if path.stat().st_size == 0:
+            raise EmptyAudioError(f"{path.name} is empty (0 bytes). Choose a recording and try again.")
         target: str | BinaryIO = str(path)
     elif isinstance(source, (bytes, bytearray)):
         if not source:
             raise EmptyAudioError("The upload is empty (0 bytes). Choose a recording and try again.")
         target = io.BytesIO(source)
     else:
+        if source.seek(0, io.SEEK_END) == 0:
+            raise EmptyAudioError("The upload is empty (0 bytes). Choose a recording and try again.")
         source.seek(0)  # the pipeline reads a recording twice (VAD, then recognition)
         target = source
     try:
