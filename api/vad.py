@@ -14,6 +14,7 @@ from transcripts.engine import EngineError
 from transcripts.engine.formats import speech_rows
 from transcripts.engine.vad import VadOptions, detect_speech
 from transcripts.services import upload_size_check, upload_source
+from transcripts.slots import web_work_slot
 
 
 class VadView(TeamScopedMixin, APIView):
@@ -28,7 +29,8 @@ class VadView(TeamScopedMixin, APIView):
         upload = data.pop("file")
         try:
             upload_size_check(upload.size)
-            speech = detect_speech(upload_source(upload), VadOptions(**data))
+            with web_work_slot():
+                speech = detect_speech(upload_source(upload), VadOptions(**data))
         except EngineError as e:
             raise EngineRequestError(e) from None
         return Response({

@@ -31,6 +31,8 @@ _BY_CODE = {
     "hotword_weight": _("Line %(line)s: a hotword's weight must be from 1 to 100, not %(weight)s."),
     "hotword_length": _("Line %(line)s: a hotword can be at most 100 characters long."),
     "too_many_hotwords": _("Too many hotwords: keep them under 200 terms and 2000 characters in all."),
+    "server_busy": _("%(limit)s recognitions are already running on this server; try again in a minute, or "
+                     "recognise the file on the recognition page (in the background)."),
     # the live page's own
     "role_lost": _("You no longer have the member role in this team; the session was stopped."),
     "session_too_long": _("A live session may last %(seconds)s s; this one is finishing. Start another to go on."),

@@ -9,6 +9,7 @@ from accounts.current import require_membership, team_context
 from transcripts.engine import EngineError
 from transcripts.error_messages import shown_error
 from transcripts.services import upload_size_check, upload_source
+from transcripts.slots import ServerBusyError, web_work_slot
 from transcripts.engine.formats import render_speech_segments
 from transcripts.engine.vad import VadOptions, detect_speech
 from transcripts.engine.waveform import waveform_peaks
@@ -30,10 +31,12 @@ def vad(request: HttpRequest) -> HttpResponse:
         try:
             upload_size_check(upload.size)
             audio = upload_source(upload)
-            speech = detect_speech(audio, VadOptions(**data))
-            context["peaks"] = waveform_peaks(audio)
+            with web_work_slot():
+                speech = detect_speech(audio, VadOptions(**data))
+                context["peaks"] = waveform_peaks(audio)
         except EngineError as e:
             context["error"] = shown_error(e.code, e.message, e.params)
+            context["error_status"] = 503 if isinstance(e, ServerBusyError) else 400
         else:
             options = speech.options.as_dict()
             context.update(
@@ -45,4 +48,4 @@ def vad(request: HttpRequest) -> HttpResponse:
                 json_url=_data_url(render_speech_segments(speech.segments, fmt="json", duration_ms=speech.duration_ms,
                                                           options=options), "application/json"),
             )
-    return render(request, "transcripts/vad.html", context, status=400 if context.get("error") else 200)
+    return render(request, "transcripts/vad.html", context, status=context.get("error_status", 200))

@@ -26,7 +26,7 @@ from api.errors import body_problem
 from api.openai.errors import OpenAIError, engine_error_status
 from api.openai.forms import TranscriptionForm
 from api.openai.responses import transcription_response
-from api.openai.slots import RECOGNITION_SLOTS
+from transcripts.slots import RECOGNITION_SLOTS
 from api.scope import TEAM_HEADER, caller_membership
 from api.throttling import TokenRateThrottle
 from transcripts import services

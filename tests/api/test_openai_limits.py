@@ -6,7 +6,7 @@ from asgiref.sync import async_to_sync
 from django.test import AsyncClient
 from rest_framework.authtoken.models import Token
 
-from api.openai.slots import RECOGNITION_SLOTS
+from transcripts.slots import RECOGNITION_SLOTS
 from transcripts.models import Status, Transcript
 
 

@@ -125,3 +125,24 @@ def test_live_page_offers_the_microphone_with_the_caveats(client, teams):
     client.force_login(teams["bob"])
     page = client.get("/live/").content.decode()
     assert 'id="live-start"' in page and "pcm-worklet.js" in page and "实验功能" in page and "伪流式" in page
+
+
+@pytest.mark.django_db
+def test_vad_waits_for_no_one_when_the_web_process_is_busy(client, teams, clips, settings):
+    """VAD runs in the web process, so it shares the bound on heavy work there (ASR_API_CONCURRENCY):
+    past it, the page and the API say the server is busy instead of piling up (issue 17, fault 4)."""
+    from transcripts.slots import RECOGNITION_SLOTS
+
+    settings.ASR_API_CONCURRENCY = 1
+    client.force_login(teams["bob"])
+    fields = {"model": "silero", "threshold": 0.5, "min_speech_ms": 250, "min_silence_ms": 500, "max_segment_ms": 30000}
+    assert RECOGNITION_SLOTS.try_take(1)
+    try:
+        page = client.post("/vad/", {"audio": uploads(clips, ["IT0011W0001.wav"])[0], **fields})
+        assert page.status_code == 503 and "1 个识别任务正在运行" in page.content.decode()
+        api = client.post("/api/vad/", {"file": uploads(clips, ["IT0011W0001.wav"])[0]}, HTTP_ACCEPT_LANGUAGE="en")
+        assert api.status_code == 503 and "already running" in api.json()["detail"]
+    finally:
+        RECOGNITION_SLOTS.give_back()
+    assert client.post("/vad/", {"audio": uploads(clips, ["IT0011W0001.wav"])[0], **fields}).status_code == 200
+    assert RECOGNITION_SLOTS.busy == 0  # each run gave its slot back
