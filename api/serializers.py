@@ -231,4 +231,7 @@ class SystemSerializer(serializers.Serializer):
                                             "(every team together for site staff).")
     workers = serializers.ListField(child=serializers.DictField(), required=False,
                                     help_text="django-q2 clusters that reported in (site staff only).")
+    worker_models = serializers.ListField(
+        child=serializers.DictField(), required=False,
+        help_text="Per worker process that loaded a model: worker, models, seconds_ago (site staff only).")
     storage = serializers.DictField(required=False, help_text="Sizes under the data directory (site staff only).")

@@ -13,6 +13,7 @@ from transcripts.job_status import UNFINISHED
 from transcripts.models import Transcript
 from transcripts.recognition import get_engine
 from transcripts.system_status import system_status
+from transcripts.worker_models import request_unload
 
 
 class SystemView(APIView):
@@ -23,6 +24,7 @@ class SystemView(APIView):
         status = system_status()
         if not request.user.is_staff:
             status.pop("workers")
+            status.pop("worker_models")
             status.pop("storage")
             for model in status["models"]:
                 model.pop("path")
@@ -41,6 +43,9 @@ class ClearCacheView(APIView):
 
     @extend_schema(request=None, responses=ClearedSerializer)
     def post(self, request):
-        """Unload the models this web process holds (and free CUDA memory); they load again on
-        next use. Worker processes free theirs when they recycle (every 50 tasks)."""
+        """Unload the models this web process holds (and free CUDA memory), and ask every worker
+        process to unload theirs: idle ones do within 5 s, busy ones after their current file
+        (worker_models in /api/system/ shows it). They load again on next use. unloaded_models
+        counts this web process's."""
+        request_unload()
         return Response({"unloaded_models": get_engine().models.unload_all()})

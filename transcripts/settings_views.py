@@ -15,15 +15,17 @@ from transcripts.models import HotwordLibrary
 from transcripts.recognition import get_engine
 from transcripts.request_options import form_initial, requestable_models
 from transcripts.system_status import system_status
+from transcripts.worker_models import request_unload
 
 
 def _system_action(request: HttpRequest) -> None:
     action = request.POST.get("system")
     if action == "unload":
+        request_unload()
         count = get_engine().models.unload_all()
-        messages.success(request, _("Unloaded %(count)d model(s) from this web process; they load again on next "
-                                    "use. Worker processes keep theirs until they recycle (every 50 files) or "
-                                    "restart.") % {"count": count})
+        messages.success(request, _("Unloaded %(count)d model(s) from this web process and asked the workers to "
+                                    "unload theirs: idle workers do within 5 seconds, busy ones after their current "
+                                    "file. They load again on next use.") % {"count": count})
     elif action == "purge_audio":
         # Site-wide for superusers; other staff purge only the teams they administer.
         teams = None if request.user.is_superuser else teams_with_role(request.user, Membership.Role.ADMIN)

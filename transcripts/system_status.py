@@ -16,6 +16,7 @@ from transcripts.engine.device import cuda_device_count
 from transcripts.engine.models import model_statuses
 from transcripts.job_status import UNFINISHED
 from transcripts.models import Transcript
+from transcripts.worker_models import worker_models
 from transcripts.recognition import get_engine
 from transcripts.services import stored_audio_bytes
 
@@ -68,6 +69,7 @@ def system_status() -> dict[str, Any]:
         "models": [asdict(s) for s in model_statuses(settings.ASR_MODEL_CACHE)],
         "queue": {status: Transcript.objects.filter(status=status).count() for status in UNFINISHED},
         "workers": _workers(),
+        "worker_models": worker_models(),
         "storage": {
             "data_dir": str(settings.DATA_DIR),
             "audio_bytes": stored_audio_bytes(),

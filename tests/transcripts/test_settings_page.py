@@ -1,4 +1,6 @@
 """系统设置: team defaults that every recognition starts from, and the staff-only system panel."""
+import time
+
 import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -70,8 +72,12 @@ def test_site_staff_see_the_system_panel_and_purge_finished_audio(client, teams,
     assert services.audio_path(waiting).exists()  # queued audio is never purged
     assert services.audio_path(theirs).exists()  # nor another team's: alice administers only Alpha
     unloaded = client.post("/settings/", {"system": "unload"}, follow=True).content.decode()
-    # says exactly what it did: the web process's models, not the workers' (issue 17)
-    assert "已从本 Web 进程卸载" in unloaded and "工作进程的模型在其回收" in unloaded
+    # says exactly what it did: the web process's models now, the workers' on their next look (issue 17)
+    assert "已从本 Web 进程卸载" in unloaded and "已通知工作进程卸载" in unloaded and 'id="worker-models"' in unloaded
+    from transcripts.worker_models import _UNLOAD_KEY
+    from django.core.cache import cache
+
+    assert cache.get(_UNLOAD_KEY) > time.time() - 60  # the request the workers look for
     client.force_login(teams["bob"])
     client.post("/settings/", {"system": "purge_audio"})  # not staff: ignored
     assert services.audio_path(waiting).exists()
