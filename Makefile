@@ -1,5 +1,5 @@
 # make run   — install what is missing, migrate, start the web server and the job workers
-# make test  — install what is missing and run the whole test suite
+# make test  — install what is missing, lint (ruff), and run the whole test suite
 # make bench — speed and memory figures, as ratios against a baseline in the same run
 # make messages — refresh and compile the zh_Hans catalogue after changing page text
 SHELL := /bin/bash
@@ -10,7 +10,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench install install-dev migrate messages
+.PHONY: run test lint bench install install-dev migrate messages
 
 $(VENV)/.installed: requirements.txt requirements-nodeps.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,7 +39,10 @@ run: migrate
 	$(SUDO) apt-get update -q
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends chromium fonts-wqy-zenhei
 
-test: install-dev /usr/bin/chromium
+lint: install-dev
+	$(VENV)/bin/ruff check .
+
+test: lint /usr/bin/chromium
 	$(PY) -m pytest
 
 bench: install-dev

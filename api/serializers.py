@@ -6,8 +6,15 @@ from rest_framework import serializers
 from asrplatform.params import MAX_ID
 from transcripts.engine import EngineError
 from transcripts.engine.options import (
-    CHINESE_SCRIPTS, COUNT_AND_RANGE, MAX_CUE_SECONDS_RANGE, MAX_LINE_CHARS_RANGE, MIN_OVER_MAX, SPEAKER_COUNT_RANGE,
-    VAD_MODELS, line_chars_allowed, speaker_count_conflicts,
+    CHINESE_SCRIPTS,
+    COUNT_AND_RANGE,
+    MAX_CUE_SECONDS_RANGE,
+    MAX_LINE_CHARS_RANGE,
+    MIN_OVER_MAX,
+    SPEAKER_COUNT_RANGE,
+    VAD_MODELS,
+    line_chars_allowed,
+    speaker_count_conflicts,
 )
 from transcripts.engine.text import parse_hotwords
 from transcripts.forms import LANGUAGE_CHOICES, VAD_MODEL_CHOICES

@@ -10,7 +10,11 @@ from rest_framework.views import APIView
 from accounts.models import Membership
 from accounts.permissions import membership_for
 from accounts.services import (
-    MemberNotFoundError, MembershipError, membership_add, membership_remove, membership_role_change,
+    MemberNotFoundError,
+    MembershipError,
+    membership_add,
+    membership_remove,
+    membership_role_change,
 )
 
 ROLE_NAMES = {role.name.lower(): role.value for role in Membership.Role}  # not the labels: those are translated

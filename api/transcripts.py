@@ -14,18 +14,21 @@ from api.base import TeamScopedMixin
 from api.errors import EngineRequestError
 from api.parsers import BoundedJSONParser
 from api.serializers import (
-    RevisionSerializer, TranscriptCreateSerializer, TranscriptDetailSerializer, TranscriptEditSerializer,
+    RevisionSerializer,
+    TranscriptCreateSerializer,
+    TranscriptDetailSerializer,
+    TranscriptEditSerializer,
     TranscriptSerializer,
 )
-from asrplatform.ranges import stored_file_response
 from asrplatform.params import BadParameter, optional_date, optional_id, search_query
+from asrplatform.ranges import stored_file_response
 from transcripts import services
+from transcripts.edits import EditError, transcript_edit, transcript_restore
 from transcripts.engine import EngineError
 from transcripts.engine.formats import CONTENT_TYPES, render
 from transcripts.models import Status
 from transcripts.request_options import options_from
 from transcripts.selectors import transcript_result, transcripts_of, transcripts_search
-from transcripts.edits import EditError, transcript_edit, transcript_restore
 
 SEARCH_PARAMETERS = [
     OpenApiParameter("q", str, description="Words in the text, its normalised text or the file name."),

@@ -1,5 +1,5 @@
-from django.urls import include, path
 from csp.decorators import csp_update
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 

@@ -23,11 +23,15 @@ import warnings
 
 from bench.common import CACHE_DIR, REPO, WORK_DIR, interleaved, write_wav
 from tests.diarization import (
-    MEETINGS_DIR, error_rate, hypothesis, mandarin_conversation, meeting_references, turns_of,
+    MEETINGS_DIR,
+    error_rate,
+    hypothesis,
+    mandarin_conversation,
+    meeting_references,
+    turns_of,
 )
 from tests.speech import MANDARIN, realistic_recording
-from transcripts.engine import Engine, EngineConfig, TranscribeOptions
-from transcripts.engine import speakers
+from transcripts.engine import Engine, EngineConfig, TranscribeOptions, speakers
 from transcripts.engine.audio import decode_audio
 
 CONVERSATIONS = [(1, -60.0), (2, -50.0), (3, -45.0), (4, None), (5, -50.0), (6, -45.0)]

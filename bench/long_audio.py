@@ -64,7 +64,8 @@ def realistic(seeds: list[int], minutes: float) -> None:
             data = wav_bytes(recording.samples)
             ours, ours_s = _timed(lambda: engine.transcribe(data, options))
             alone, alone_s = _timed(lambda: clips_one_by_one(model, recording, "zh"))
-            plain, plain_s = _timed(lambda: "".join(s.text for s in model.transcribe(recording.samples, language="zh", beam_size=5)[0]))
+            plain, plain_s = _timed(lambda: "".join(
+                s.text for s in model.transcribe(recording.samples, language="zh", beam_size=5)[0]))
             fast, fast_s = _timed(lambda: "".join(s.text for s in batched.transcribe(
                 recording.samples, language="zh", beam_size=5, batch_size=engine.config.batch_size)[0]))
             rows = [
@@ -80,9 +81,9 @@ def realistic(seeds: list[int], minutes: float) -> None:
                 name = ""
             print(f"{'':<22} dropped segments reported: {len(ours.dropped)}")
             summary.append((noise, rows[0][2] - rows[1][2], plain_s / ours_s))
-    print(f"\njoined CER minus one-by-one CER (target <= 0.02): "
+    print("\njoined CER minus one-by-one CER (target <= 0.02): "
           + ", ".join(f"{'digital' if n is None else n}: {d:+.3f}" for n, d, _ in summary))
-    print(f"speed vs plain transcribe (target >= 2.5x): " + ", ".join(f"{s:.2f}x" for _, _, s in summary))
+    print("speed vs plain transcribe (target >= 2.5x): " + ", ".join(f"{s:.2f}x" for _, _, s in summary))
     multilingual(engine, model, batched)
 
 

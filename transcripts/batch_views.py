@@ -11,8 +11,8 @@ from accounts.models import Membership
 from accounts.permissions import VIEWERS_CANNOT_RECOGNISE
 from transcripts import jobs, services
 from transcripts.engine import EngineError
-from transcripts.forms import BatchForm
 from transcripts.error_messages import error_labels, shown_error
+from transcripts.forms import BatchForm
 from transcripts.models import HotwordLibrary, Job, status_labels
 from transcripts.request_options import form_initial, options_from, requestable_models
 
@@ -28,7 +28,8 @@ def batch(request: HttpRequest) -> HttpResponse:
         error = VIEWERS_CANNOT_RECOGNISE
     elif request.method == "POST" and form.is_valid():
         try:
-            job = jobs.job_create(team=membership.team, user=request.user, options=options_from(form.cleaned_data, membership.team),
+            job = jobs.job_create(team=membership.team, user=request.user,
+                                  options=options_from(form.cleaned_data, membership.team),
                                   files=[(f.name, f) for f in form.cleaned_data["audio"]])
         except EngineError as e:
             error = shown_error(e.code, e.message, e.params)

@@ -3,10 +3,15 @@ from django.utils.translation import gettext_lazy as _
 
 from transcripts.engine.languages import WHISPER_LANGUAGES
 from transcripts.engine.options import (
-    CHINESE_SCRIPTS, COUNT_AND_RANGE, MAX_CUE_SECONDS_RANGE, MAX_LINE_CHARS_RANGE, MIN_OVER_MAX, SPEAKER_COUNT_RANGE,
-    line_chars_allowed, speaker_count_conflicts,
+    CHINESE_SCRIPTS,
+    COUNT_AND_RANGE,
+    MAX_CUE_SECONDS_RANGE,
+    MAX_LINE_CHARS_RANGE,
+    MIN_OVER_MAX,
+    SPEAKER_COUNT_RANGE,
+    line_chars_allowed,
+    speaker_count_conflicts,
 )
-
 from transcripts.language_names import language_choices
 
 VAD_MODEL_CHOICES = [("silero", "Silero VAD"), ("fsmn", "FSMN-VAD (FunASR)")]

@@ -22,6 +22,7 @@ from transcripts.outputs import output_paths
 from transcripts.selectors import transcript_result
 from transcripts.services import transcript_create
 
+
 def job_create(*, team: Team, user, files: Iterable[tuple[str, BinaryIO | bytes]], options: TranscribeOptions) -> Job:
     """One Job and one Transcript per file. A file refused on upload (corrupt, empty, too big)
     becomes a failed transcript with its reason; the others go on."""
@@ -59,7 +60,8 @@ def job_snapshot(*, job: Job) -> dict:
     """What the job page shows: items done/total, the running file's position, ETA, each file."""
     job.refresh_from_db()
     files = list(job.transcripts.order_by("id").values(
-        "id", "source_name", "status", "progress", "duration", "error_code", "error_message", "error_params", "started_at", "finished_at",
+        "id", "source_name", "status", "progress", "duration", "error_code", "error_message", "error_params",
+        "started_at", "finished_at",
         preview=Substr(Coalesce(NullIf("itn_text", Value("")), "text"), 1, PREVIEW_CHARS)))
     total_audio = sum(f["duration"] or 0.0 for f in files)
     done_audio = sum((f["duration"] or 0.0) * (f["progress"] if f["status"] in UNFINISHED else 1.0) for f in files)

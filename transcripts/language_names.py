@@ -1,7 +1,7 @@
 """Languages as people know them: each in its own name (中文, English, 日本語), from CLDR via Babel."""
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from babel import Locale, UnknownLocaleError
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +14,7 @@ _CLDR_CODES = {"jw": "jv"}
 _FIRST = ("zh", "en", "yue", "ja", "ko")
 
 
-@lru_cache(maxsize=None)
+@cache
 def native_name(code: str) -> str:
     cldr = _CLDR_CODES.get(code, code)
     try:

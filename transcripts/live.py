@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import asdict
 import wave
+from dataclasses import asdict
 from pathlib import Path
 
 from django.conf import settings
@@ -12,8 +12,8 @@ from django.utils import timezone
 from accounts.models import Team
 from asrplatform.params import MAX_ID
 from transcripts.engine import TranscribeOptions
-from transcripts.engine.errors import InvalidOptionError
 from transcripts.engine.audio import SAMPLE_RATE
+from transcripts.engine.errors import InvalidOptionError
 from transcripts.engine.result import Segment, join_segments
 from transcripts.models import Status, Transcript
 from transcripts.request_options import requested_model, team_defaults

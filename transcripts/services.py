@@ -15,11 +15,11 @@ from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from accounts.models import Team
+from transcripts import events, heartbeats
 from transcripts.engine import EngineError, TranscribeOptions
 from transcripts.engine.audio import media_type, probe_duration
 from transcripts.engine.errors import AudioTooLongError
 from transcripts.engine.formats import spreadsheet_safe
-from transcripts import events, heartbeats
 from transcripts.heartbeats import HEARTBEAT_SECONDS
 from transcripts.job_status import UNFINISHED, job_refresh
 from transcripts.models import Job, Status, Transcript

@@ -16,9 +16,9 @@ from transcripts.engine.device import cuda_device_count
 from transcripts.engine.models import model_statuses
 from transcripts.job_status import UNFINISHED
 from transcripts.models import Transcript
-from transcripts.worker_models import worker_models
 from transcripts.recognition import get_engine
 from transcripts.services import stored_audio_bytes
+from transcripts.worker_models import worker_models
 
 
 def _directory_bytes(path: Path) -> int:

@@ -7,13 +7,13 @@ from django.shortcuts import render
 
 from accounts.current import require_membership, team_context
 from transcripts.engine import EngineError
-from transcripts.error_messages import shown_error
-from transcripts.services import upload_size_check, upload_source
-from transcripts.slots import ServerBusyError, web_work_slot
 from transcripts.engine.formats import render_speech_segments
 from transcripts.engine.vad import VadOptions, detect_speech
 from transcripts.engine.waveform import waveform_peaks
+from transcripts.error_messages import shown_error
 from transcripts.forms import VadForm
+from transcripts.services import upload_size_check, upload_source
+from transcripts.slots import ServerBusyError, web_work_slot
 
 
 def _data_url(content: str, mime: str) -> str:

@@ -11,19 +11,25 @@ from django.views.decorators.http import require_POST
 from accounts.current import require_membership, team_context
 from accounts.models import Membership
 from accounts.permissions import VIEWERS_CANNOT_RECOGNISE
-from asrplatform.ranges import stored_file_response
 from asrplatform.params import BadParameter, database_id, optional_date, optional_id, search_query
+from asrplatform.ranges import stored_file_response
 from transcripts import services
-from transcripts.engine import EngineError
-from transcripts.engine.formats import CONTENT_TYPES, render as render_result
-from transcripts.forms import RecognizeForm
-from transcripts.request_options import form_initial, options_from, requestable_models
-from transcripts.models import HotwordLibrary, Status
-from transcripts.selectors import (
-    editor_context, history_filters, last_edit, transcript_result, transcripts_of, transcripts_search,
-)
 from transcripts.edits import EditError, transcript_edit, transcript_restore
+from transcripts.engine import EngineError
+from transcripts.engine.formats import CONTENT_TYPES
+from transcripts.engine.formats import render as render_result
 from transcripts.error_messages import shown_error
+from transcripts.forms import RecognizeForm
+from transcripts.models import HotwordLibrary, Status
+from transcripts.request_options import form_initial, options_from, requestable_models
+from transcripts.selectors import (
+    editor_context,
+    history_filters,
+    last_edit,
+    transcript_result,
+    transcripts_of,
+    transcripts_search,
+)
 
 
 @login_required

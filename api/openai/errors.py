@@ -16,7 +16,7 @@ class OpenAIError(Exception):
         self.status, self.message, self.code, self.param, self.retry_after = status, message, code, param, retry_after
 
     @classmethod
-    def from_engine(cls, error: EngineError, param: str | None = None) -> "OpenAIError":
+    def from_engine(cls, error: EngineError, param: str | None = None) -> OpenAIError:
         return cls(error.http_status, error.message, code=error.code, param=param)
 
     def response(self) -> JsonResponse:

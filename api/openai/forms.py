@@ -4,11 +4,14 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from api.openai.responses import RESPONSE_FORMATS
+from api.serializers import SpeakerOptionsSerializer, line_chars_or_error
 from asrplatform.params import MAX_ID
 from transcripts.engine.errors import UnknownModelError
-from api.serializers import SpeakerOptionsSerializer, line_chars_or_error
 from transcripts.engine.options import (
-    CHINESE_SCRIPTS, MAX_CUE_SECONDS_RANGE, MAX_LINE_CHARS_RANGE, SPEAKER_COUNT_FIELDS,
+    CHINESE_SCRIPTS,
+    MAX_CUE_SECONDS_RANGE,
+    MAX_LINE_CHARS_RANGE,
+    SPEAKER_COUNT_FIELDS,
 )
 from transcripts.request_options import requestable_models, requested_model
 

@@ -26,7 +26,6 @@ from api.errors import body_problem
 from api.openai.errors import OpenAIError, engine_error_status
 from api.openai.forms import TranscriptionForm
 from api.openai.responses import transcription_response
-from transcripts.slots import RECOGNITION_SLOTS
 from api.scope import TEAM_HEADER, caller_membership
 from api.throttling import TokenRateThrottle
 from transcripts import services
@@ -35,6 +34,7 @@ from transcripts.engine.models import model_statuses
 from transcripts.models import Status, Transcript
 from transcripts.request_options import options_from, requestable_models
 from transcripts.selectors import transcript_result
+from transcripts.slots import RECOGNITION_SLOTS
 
 logger = logging.getLogger(__name__)
 _pool: ThreadPoolExecutor | None = None
@@ -56,7 +56,8 @@ def _authenticated_user(request: HttpRequest):
             if found:
                 return found[0]
     except AuthenticationFailed as e:
-        raise OpenAIError(401, f"{e.detail} Send Authorization: Bearer <your API token>.", code="invalid_api_key")
+        raise OpenAIError(401, f"{e.detail} Send Authorization: Bearer <your API token>.",
+                          code="invalid_api_key") from None
     raise OpenAIError(401, "No API token: send Authorization: Bearer <your API token> (your account page makes one).",
                       code="invalid_api_key")
 

@@ -6,8 +6,8 @@ from asgiref.sync import async_to_sync
 from django.test import AsyncClient
 from rest_framework.authtoken.models import Token
 
-from transcripts.slots import RECOGNITION_SLOTS
 from transcripts.models import Status, Transcript
+from transcripts.slots import RECOGNITION_SLOTS
 
 
 @pytest.mark.slow

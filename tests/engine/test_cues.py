@@ -120,7 +120,8 @@ def test_short_clauses_of_one_sentence_join_into_one_cue_while_it_fits():
             Segment(6.3, 7.0, "好，", language="zh"),
             Segment(7.0, 7.5, "好。", language="zh", channel="right")]
     joined = joined_clauses(cues, 7.0, line_limit)
-    assert [c.text for c in joined] == ["首先说一下刚才这个经理说完了，这个销售问题，", "现在说一下咱们的商场问题。", "好，", "好。"]
+    assert [c.text for c in joined] == ["首先说一下刚才这个经理说完了，这个销售问题，", "现在说一下咱们的商场问题。",
+                                        "好，", "好。"]
     assert (joined[0].start, joined[0].end) == (0.0, 3.9)
     # nothing joins past the cue length
     assert len(joined_clauses(cues, 3.0, line_limit)) == 5

@@ -9,7 +9,12 @@ import numpy as np
 import pytest
 
 from tests.speech import (
-    MANDARIN, SHORT_MANDARIN, character_error_rate, clips_one_by_one, realistic_recording, white_noise,
+    MANDARIN,
+    SHORT_MANDARIN,
+    character_error_rate,
+    clips_one_by_one,
+    realistic_recording,
+    white_noise,
 )
 from transcripts.engine import TranscribeOptions
 from transcripts.engine.audio import decode_audio, wav_bytes

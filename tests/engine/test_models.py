@@ -2,9 +2,9 @@ import pytest
 
 from transcripts.engine.errors import UnknownModelError
 from transcripts.engine.models import (
+    _WHISPER_BASE_SIZE,
     FUNASR,
     WHISPER,
-    _WHISPER_BASE_SIZE,
     assemble_whisper_base,
     locate_model,
     model_statuses,

@@ -6,7 +6,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.diarization import (
-    MEETINGS_DIR, annotation, error_rate, hypothesis, mandarin_conversation, meeting_references, turns_of,
+    MEETINGS_DIR,
+    annotation,
+    error_rate,
+    hypothesis,
+    mandarin_conversation,
+    meeting_references,
+    turns_of,
 )
 from transcripts.engine import TranscribeOptions
 from transcripts.engine.audio import decode_audio, wav_bytes
@@ -14,7 +20,12 @@ from transcripts.engine.errors import InvalidOptionError
 from transcripts.engine.formats import render
 from transcripts.engine.result import Segment, TranscriptResult, Word
 from transcripts.engine.speakers import (
-    MAX_CLUSTERED, SpeakerTurn, cluster, labelled_segments, speaker_turns, speech_windows,
+    MAX_CLUSTERED,
+    SpeakerTurn,
+    cluster,
+    labelled_segments,
+    speaker_turns,
+    speech_windows,
 )
 
 # Measured with the default threshold (README: Diarization). The shared AMI meeting excerpts:

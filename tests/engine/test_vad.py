@@ -6,8 +6,8 @@ from tests.speech import MANDARIN, white_noise
 from transcripts.engine.audio import decode_audio, wav_bytes
 from transcripts.engine.errors import EmptyAudioError, InvalidOptionError
 from transcripts.engine.formats import render_speech_segments
-from transcripts.engine.vad import VadOptions, detect_speech, probabilities_to_spans
 from transcripts.engine.segments import Span
+from transcripts.engine.vad import VadOptions, detect_speech, probabilities_to_spans
 
 MODELS = ["fsmn", "silero"]
 CLIPS = MANDARIN + ["jfk.flac"]
@@ -97,7 +97,8 @@ def test_vad_segments_render_as_csv_and_json():
     import json
 
     segments = [Span(0, 1500), Span(2000, 2500)]
-    rows = list(csv.DictReader(io.StringIO(render_speech_segments(segments, fmt="csv", duration_ms=3000, options={}).lstrip("\ufeff"))))
+    rendered = render_speech_segments(segments, fmt="csv", duration_ms=3000, options={})
+    rows = list(csv.DictReader(io.StringIO(rendered.lstrip("\ufeff"))))
     assert rows == [{"start_ms": "0", "end_ms": "1500", "duration_ms": "1500"},
                     {"start_ms": "2000", "end_ms": "2500", "duration_ms": "500"}]
     data = json.loads(render_speech_segments(segments, fmt="json", duration_ms=3000, options={"model": "fsmn"}))

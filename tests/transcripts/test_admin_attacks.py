@@ -68,9 +68,11 @@ def test_a_transcript_cannot_be_moved_into_another_team(client, attackers, djang
 @pytest.mark.django_db
 def test_a_library_cannot_be_created_in_another_team(client, attackers):
     client.force_login(attackers["dave"])
-    client.post("/admin/transcripts/hotwordlibrary/add/", {"team": attackers["a"].id, "name": "planted", "terms": "x", "created_by": attackers["dave"].id})
+    client.post("/admin/transcripts/hotwordlibrary/add/",
+                {"team": attackers["a"].id, "name": "planted", "terms": "x", "created_by": attackers["dave"].id})
     assert not HotwordLibrary.objects.filter(name="planted").exists()
-    client.post("/admin/transcripts/hotwordlibrary/add/", {"team": attackers["b"].id, "name": "own", "terms": "x", "created_by": attackers["dave"].id})
+    client.post("/admin/transcripts/hotwordlibrary/add/",
+                {"team": attackers["b"].id, "name": "own", "terms": "x", "created_by": attackers["dave"].id})
     assert HotwordLibrary.objects.filter(name="own", team=attackers["b"]).exists()
     # A member (not admin) of Beta cannot create libraries in Beta either: the pages' rule
     client.force_login(attackers["erin"])

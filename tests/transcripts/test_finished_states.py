@@ -17,7 +17,8 @@ def test_not_found_is_the_site_layout_in_the_pages_language(client, teams):
 
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     english = client.get("/transcripts/987654/")
-    assert english.status_code == 404 and "Not found" in english.content.decode() and '<html lang="en">' in english.content.decode()
+    assert english.status_code == 404 and "Not found" in english.content.decode()
+    assert '<html lang="en">' in english.content.decode()
 
 
 def test_the_error_page_renders_without_a_request():

@@ -53,13 +53,13 @@ def test_an_import_adds_to_the_terms_or_replaces_them(client, teams):
     client.force_login(teams["alice"])
     client.post("/hotwords/new/", {"name": "词库", "terms": "退费流程 20\n工单编号"})
     library = HotwordLibrary.objects.get(name="词库")
-    upload = SimpleUploadedFile("terms.txt", "工单编号 50\nComfyUI\n".encode("utf-8"))
+    upload = SimpleUploadedFile("terms.txt", "工单编号 50\nComfyUI\n".encode())
     response = client.post(f"/hotwords/{library.pk}/", {"name": "词库", "terms": library.terms, "upload": upload,
                                                          "import_mode": "merge"}, follow=True)
     library.refresh_from_db()
     assert library.terms == "退费流程 20\n工单编号\nComfyUI"  # a term already there keeps its line
     assert "导入了 1 个新词" in response.content.decode()
-    upload = SimpleUploadedFile("terms.txt", "ComfyUI\n".encode("utf-8"))
+    upload = SimpleUploadedFile("terms.txt", b"ComfyUI\n")
     client.post(f"/hotwords/{library.pk}/", {"name": "词库", "terms": library.terms, "upload": upload,
                                              "import_mode": "replace"})
     library.refresh_from_db()

@@ -74,8 +74,9 @@ def test_site_staff_see_the_system_panel_and_purge_finished_audio(client, teams,
     unloaded = client.post("/settings/", {"system": "unload"}, follow=True).content.decode()
     # says exactly what it did: the web process's models now, the workers' on their next look (issue 17)
     assert "已从本 Web 进程卸载" in unloaded and "已通知工作进程卸载" in unloaded and 'id="worker-models"' in unloaded
-    from transcripts.worker_models import _UNLOAD_KEY
     from django.core.cache import cache
+
+    from transcripts.worker_models import _UNLOAD_KEY
 
     assert cache.get(_UNLOAD_KEY) > time.time() - 60  # the request the workers look for
     client.force_login(teams["bob"])

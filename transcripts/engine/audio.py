@@ -10,7 +10,7 @@ import wave
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Union
+from typing import BinaryIO
 
 import av
 import numpy as np
@@ -18,7 +18,7 @@ import numpy as np
 from transcripts.engine.errors import AudioDecodeError, AudioNotFoundError, EmptyAudioError
 
 SAMPLE_RATE = 16000
-AudioSource = Union[str, Path, bytes, BinaryIO]
+AudioSource = str | Path | bytes | BinaryIO
 
 
 @dataclass
@@ -161,8 +161,9 @@ def decode_audio(source: AudioSource, *, split_channels: bool = False) -> Audio:
     """The whole recording as float32 16 kHz audio; raises EngineError subclasses on bad input."""
     chunks: list[np.ndarray] = []
     labels: tuple[str, ...] = ()
-    for chunk, labels in iter_audio(source, split_channels=split_channels):
+    for chunk, chunk_labels in iter_audio(source, split_channels=split_channels):
         chunks.append(chunk)
+        labels = chunk_labels
     if not chunks or chunks[0].shape[-1] == 0:
         raise EmptyAudioError("The recording contains no audio samples. Choose a file with sound in it.")
     samples = np.concatenate(chunks, axis=-1)

@@ -147,7 +147,7 @@ class _Layout:
     max_chars: int
 
     @classmethod
-    def of(cls, segment: Segment, max_seconds: float, max_chars: int) -> "_Layout":
+    def of(cls, segment: Segment, max_seconds: float, max_chars: int) -> _Layout:
         units = _units(segment.text)
         times = _letter_times(segment, sum(u.letters for u in units))
         starts, ends, position, last_end = [], [], 0, segment.start

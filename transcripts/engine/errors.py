@@ -2,7 +2,8 @@
 
 Each subclass carries a stable `code` and the HTTP status an API answers with, and its message
 says what the user can do. An error whose message holds details (a value, a line, a limit) also
-carries them as `params`, with `params["reason"]` naming the rule when one code covers several. Pages, the API and commands render it; none of them show a traceback.
+carries them as `params`, with `params["reason"]` naming the rule when one code covers several.
+Pages, the API and commands render it; none of them show a traceback.
 """
 from __future__ import annotations
 

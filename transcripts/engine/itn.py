@@ -13,7 +13,6 @@ import threading
 from functools import lru_cache
 from pathlib import Path
 
-
 _NOON_WORDS = ("上午", "早上", "早晨", "中午", "下午", "晚上", "傍晚", "凌晨")
 # An invisible separator after a noon word keeps it out of the time token, so 晚上 stays 晚上
 # instead of becoming "p.m.". It is removed again after verbalisation.

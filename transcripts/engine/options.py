@@ -74,7 +74,7 @@ class TranscribeOptions:
     min_speakers: int | None = None
     max_speakers: int | None = None
 
-    def validated(self) -> "TranscribeOptions":
+    def validated(self) -> TranscribeOptions:
         """A copy with normalised values; raises InvalidOptionError on anything a user got wrong."""
         if self.chinese_script not in CHINESE_SCRIPTS:
             raise InvalidOptionError(
@@ -124,14 +124,14 @@ class TranscribeOptions:
             raise InvalidOptionError(messages[rule])
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "TranscribeOptions":
+    def from_dict(cls, data: dict[str, Any]) -> TranscribeOptions:
         """Options stored as JSON (a Transcript row, an API request); unknown keys are ignored."""
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         if "hotwords" in known:
             known["hotwords"] = tuple(known["hotwords"])
         return cls(**known)
 
-    def vad_options(self) -> "VadOptions":
+    def vad_options(self) -> VadOptions:
         from transcripts.engine.vad import VadOptions
 
         return VadOptions(model=self.vad, max_segment_ms=self.max_segment_ms)

@@ -28,7 +28,11 @@ from transcripts.engine.packing import Member, Window, pack
 from transcripts.engine.result import Dropped, Segment, TranscriptResult, join_segments
 from transcripts.engine.segments import Span
 from transcripts.engine.speakers import (
-    SpeakerEmbeddings, SpeakerTurn, in_order_of_appearance, labelled_segments, level_gain,
+    SpeakerEmbeddings,
+    SpeakerTurn,
+    in_order_of_appearance,
+    labelled_segments,
+    level_gain,
 )
 from transcripts.engine.text import convert_chinese_script
 from transcripts.engine.typeset import punctuated_chinese, sentence_ends
@@ -128,7 +132,7 @@ class Engine:
         return self._result(_Recognised(segments, language, probability), duration, options, recognizer.name,
                             recognizer.device.label, started)
 
-    def _result(self, recognised: "_Recognised", duration: float, options: TranscribeOptions, model: str,
+    def _result(self, recognised: _Recognised, duration: float, options: TranscribeOptions, model: str,
                 device: str, started: float) -> TranscriptResult:
         for segment in recognised.segments:
             clamp_to_duration(segment, duration)

@@ -80,7 +80,7 @@ class TranscriptResult:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "TranscriptResult":
+    def from_dict(cls, data: dict[str, Any]) -> TranscriptResult:
         segments = [
             Segment(**{**s, "words": [Word(**w) for w in s.get("words", [])]}) for s in data["segments"]
         ]

@@ -20,8 +20,8 @@ import numpy as np
 
 from transcripts.engine.audio import SAMPLE_RATE, AudioSource
 from transcripts.engine.clips import stream_chunks
-from transcripts.engine.funasr_runtime import quiet_funasr
 from transcripts.engine.errors import BrokenModelError, EmptyAudioError, InvalidOptionError
+from transcripts.engine.funasr_runtime import quiet_funasr
 from transcripts.engine.segments import FRAME_MS, Span, shape
 
 VAD_MODELS = ("fsmn", "silero")
@@ -56,7 +56,7 @@ class VadOptions:
     # No segment handed to the recogniser is longer than this.
     max_segment_ms: int = 30000
 
-    def validated(self) -> "VadOptions":
+    def validated(self) -> VadOptions:
         if self.model not in VAD_MODELS:
             raise InvalidOptionError(f"VAD model must be one of {', '.join(VAD_MODELS)}, got {self.model!r}.")
 

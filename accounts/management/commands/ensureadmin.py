@@ -1,8 +1,8 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from asrplatform.env import envsecret, envstr
 from accounts.services import first_admin_ensure
+from asrplatform.env import envsecret, envstr
 
 
 class Command(BaseCommand):

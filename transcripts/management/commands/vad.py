@@ -19,7 +19,8 @@ class Command(BaseCommand):
         parser.add_argument("--threshold", type=float, default=DEFAULTS.threshold)
         parser.add_argument("--min-speech-ms", type=int, default=DEFAULTS.min_speech_ms)
         parser.add_argument("--min-silence-ms", type=int, default=DEFAULTS.min_silence_ms)
-        parser.add_argument("--pad-ms", type=int, default=None, help="default: 0 (fsmn, whose spans are already padded), 300 (silero)")
+        parser.add_argument("--pad-ms", type=int, default=None,
+                            help="default: 0 (fsmn, whose spans are already padded), 300 (silero)")
         parser.add_argument("--merge-gap-ms", type=int, default=DEFAULTS.merge_gap_ms)
         parser.add_argument("--max-segment-ms", type=int, default=DEFAULTS.max_segment_ms)
 
