@@ -17,7 +17,10 @@ def current_membership(request: HttpRequest) -> Membership | None:
 
 
 def team_context(request: HttpRequest) -> dict:
-    """Template context: the current membership and the user's teams, for the header switcher."""
+    """A context processor (every page): the current membership and the user's teams, for the
+    header's team switcher and the pages' role checks; nothing for a visitor not logged in."""
+    if not getattr(request, "user", None) or not request.user.is_authenticated:
+        return {}
     membership = current_membership(request)
     teams = [m.team for m in Membership.objects.select_related("team").filter(user=request.user)] if membership else []
     return {"membership": membership, "user_teams": teams}

@@ -5,7 +5,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.current import SESSION_KEY, require_membership, team_context
+from accounts.current import SESSION_KEY, require_membership
 from accounts.models import Membership
 from accounts.permissions import membership_for
 from accounts.services import MembershipError, membership_add, membership_remove, membership_role_change
@@ -50,7 +50,7 @@ def members(request: HttpRequest) -> HttpResponse:
             return redirect("members")
     rows = Membership.objects.filter(team=membership.team).select_related("user")
     return render(request, "accounts/members.html",
-                  {"rows": rows, "roles": Membership.Role.choices, "error": error, **team_context(request)},
+                  {"rows": rows, "roles": Membership.Role.choices, "error": error},
                   status=400 if error else 200)
 
 
@@ -67,4 +67,4 @@ def api_token(request: HttpRequest) -> HttpResponse:
             Token.objects.create(user=request.user)
         return redirect("api-token")
     token = Token.objects.filter(user=request.user).first()
-    return render(request, "accounts/token.html", {"token": token, **team_context(request)})
+    return render(request, "accounts/token.html", {"token": token})

@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "asrplatform.navigation.current_section",
+                "accounts.current.team_context",
             ],
         },
     },

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts.current import require_membership, team_context
+from accounts.current import require_membership
 from accounts.models import Membership
 from accounts.permissions import VIEWERS_CANNOT_RECOGNISE
 from transcripts import jobs, services
@@ -37,7 +37,7 @@ def batch(request: HttpRequest) -> HttpResponse:
             return redirect("job-detail", pk=job.pk)
     recent = Job.objects.filter(team=membership.team)[:20]
     return render(request, "transcripts/batch.html",
-                  {"form": form, "error": error, "jobs": recent, **team_context(request)}, status=400 if error else 200)
+                  {"form": form, "error": error, "jobs": recent}, status=400 if error else 200)
 
 
 @login_required
@@ -46,8 +46,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(Job, pk=pk, team=membership.team)
     return render(request, "transcripts/job.html",
                   {"job": job, "snapshot": jobs.job_snapshot(job=job), "status_labels": json.dumps(status_labels()),
-                   "error_labels": json.dumps(error_labels()),
-                   **team_context(request)})
+                   "error_labels": json.dumps(error_labels())})
 
 
 @login_required

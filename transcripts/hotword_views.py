@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from accounts.current import require_membership, team_context
+from accounts.current import require_membership
 from accounts.models import Membership
 from transcripts.engine import EngineError
 from transcripts.engine.text import parse_hotwords
@@ -64,7 +64,7 @@ def merged_terms(current: str, imported: str) -> tuple[str, int]:
 def library_list(request: HttpRequest) -> HttpResponse:
     membership = require_membership(request)
     libraries = HotwordLibrary.objects.filter(team=membership.team)
-    return render(request, "transcripts/hotwords.html", {"libraries": libraries, **team_context(request)})
+    return render(request, "transcripts/hotwords.html", {"libraries": libraries})
 
 
 @login_required
@@ -84,7 +84,7 @@ def library_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 messages.success(request, ngettext("Imported %(count)d new term.", "Imported %(count)d new terms.",
                                                    form.added) % {"count": form.added})
             return redirect("hotwords")
-    return render(request, "transcripts/hotword_form.html", {"form": form, "library": library, **team_context(request)},
+    return render(request, "transcripts/hotword_form.html", {"form": form, "library": library},
                   status=400 if form.errors else 200)
 
 
@@ -104,4 +104,4 @@ def library_delete(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         library.delete()
         return redirect("hotwords")
-    return render(request, "transcripts/hotword_delete.html", {"library": library, **team_context(request)})
+    return render(request, "transcripts/hotword_delete.html", {"library": library})

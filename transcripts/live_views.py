@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from accounts.current import require_membership, team_context
+from accounts.current import require_membership
 from transcripts.error_messages import error_labels
 from transcripts.language_names import language_choices
 from transcripts.models import HotwordLibrary
@@ -18,5 +18,4 @@ def live(request: HttpRequest) -> HttpResponse:
     return render(request, "transcripts/live.html", {
         "languages": language_choices(), "libraries": HotwordLibrary.objects.filter(team=membership.team),
         "defaults": team_defaults(membership.team), "error_labels": json.dumps(error_labels()),
-        **team_context(request),
     })

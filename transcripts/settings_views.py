@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from accounts.current import require_membership, team_context
+from accounts.current import require_membership
 from accounts.models import Membership
 from accounts.permissions import teams_with_role
 from transcripts import services
@@ -53,7 +53,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     if not is_admin:
         for field in form.fields.values():
             field.disabled = True
-    context = {"form": form, "is_admin": is_admin, **team_context(request)}
+    context = {"form": form, "is_admin": is_admin}
     if request.user.is_staff:
         context["system"] = system_status()
     return render(request, "transcripts/settings.html", context, status=400 if form.errors else 200)

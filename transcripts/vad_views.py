@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from accounts.current import require_membership, team_context
+from accounts.current import require_membership
 from transcripts.engine import EngineError
 from transcripts.engine.formats import render_speech_segments
 from transcripts.engine.vad import VadOptions, detect_speech
@@ -24,7 +24,7 @@ def _data_url(content: str, mime: str) -> str:
 def vad(request: HttpRequest) -> HttpResponse:
     require_membership(request)
     form = VadForm(request.POST or None, request.FILES or None)
-    context: dict = {"form": form, **team_context(request)}
+    context: dict = {"form": form}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         upload = data.pop("audio")

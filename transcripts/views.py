@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from accounts.current import require_membership, team_context
+from accounts.current import require_membership
 from accounts.models import Membership
 from accounts.permissions import VIEWERS_CANNOT_RECOGNISE
 from asrplatform.params import BadParameter, database_id, optional_date, optional_id, search_query
@@ -52,7 +52,7 @@ def recognize(request: HttpRequest) -> HttpResponse:
             error = shown_error(e.code, e.message, e.params)
         else:
             return redirect("transcript-detail", pk=transcript.pk)
-    return render(request, "transcripts/recognize.html", {"form": form, "error": error, **team_context(request)},
+    return render(request, "transcripts/recognize.html", {"form": form, "error": error},
                   status=400 if error else 200)
 
 
@@ -63,8 +63,7 @@ def transcript_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "transcripts/detail.html", {
         "transcript": transcript, **editor_context(transcript), "last_edit": last_edit(transcript),
         "revisions": transcript.revisions.select_related("created_by") if transcript.status == Status.DONE else (),
-        "plain_text": render_result(transcript_result(transcript), "txt") if transcript.status == Status.DONE else "",
-        **team_context(request)})
+        "plain_text": render_result(transcript_result(transcript), "txt") if transcript.status == Status.DONE else ""})
 
 
 @login_required
@@ -156,7 +155,7 @@ def history(request: HttpRequest) -> HttpResponse:
     return render(request, "transcripts/history.html", {
         "page": page, "query": request.GET.get("q", ""), "filters": filters.urlencode(),
         "searching": any(request.GET.get(key) for key in ("q", "language", "status", "owner", "from", "to")),
-        **history_filters(team=membership.team), **team_context(request)})
+        **history_filters(team=membership.team)})
 
 
 @login_required
@@ -188,4 +187,4 @@ def history_delete(request: HttpRequest) -> HttpResponse:
         messages.success(request, ngettext("Deleted %(count)d transcript and its audio.",
                                            "Deleted %(count)d transcripts and their audio.", deleted) % {"count": deleted})
         return redirect("history")
-    return render(request, "transcripts/confirm_delete.html", {"rows": rows, **team_context(request)})
+    return render(request, "transcripts/confirm_delete.html", {"rows": rows})

@@ -13,6 +13,7 @@ def test_not_found_is_the_site_layout_in_the_pages_language(client, teams):
     response = client.get("/transcripts/987654/")
     page = response.content.decode()
     assert response.status_code == 404 and "找不到页面" in page and 'class="top"' in page and "历史记录" in page
+    assert ">Alpha</option>" in page  # the team switcher: the context processor serves pages no view built
     from django.conf import settings
 
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
