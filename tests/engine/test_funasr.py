@@ -31,3 +31,45 @@ def test_a_broken_funasr_directory_is_a_clear_error(engine, clips, tmp_path):
     (tmp_path / "config.yaml").write_text("model: NoSuchModel\n")
     with pytest.raises(BrokenModelError, match="could not be loaded"):
         engine.transcribe(clips["IT0011W0001.wav"].path, TranscribeOptions(model=str(tmp_path)))
+
+
+def test_sensevoice_tags_become_plain_text_and_the_segments_language():
+    """SenseVoice's rich text, as its generate() returns it: a language, emotion, event and ITN tag
+    before each part. The words stay, the tags and the emoji FunASR writes for them go."""
+    from transcripts.engine.funasr_output import output_segments, plain_text
+
+    assert plain_text("<|zh|><|NEUTRAL|><|Speech|><|woitn|>欢迎大家来体验达摩院推出的语音识别模型") == (
+        "欢迎大家来体验达摩院推出的语音识别模型", "zh")
+    assert plain_text("<|en|><|HAPPY|><|Speech|><|withitn|>Hello there.") == ("Hello there.", "en")
+    assert plain_text("<|yue|><|NEUTRAL|><|BGM|><|woitn|>早晨") == ("早晨", "zh")
+    assert plain_text("<|nospeech|><|Event_UNK|>") == ("", None)
+    assert plain_text("今天天气不错") == ("今天天气不错", None)
+    segments = output_segments([{"key": "a", "text": "<|ja|><|NEUTRAL|><|Speech|><|woitn|>こんにちは"}], duration=2.0)
+    assert [(s.text, s.language, s.start, s.end) for s in segments] == [("こんにちは", "ja", 0.0, 2.0)]
+
+
+def test_timed_sentences_become_one_segment_each():
+    """Paraformer with a punctuation model times each sentence (sentence_info, in ms); otherwise a
+    segment runs from its first token's start to its last token's end."""
+    from transcripts.engine.funasr_output import output_segments
+
+    sentences = [{"text": "第一句。", "start": 120, "end": 1880}, {"text": "第二句？", "start": 2300, "end": 4100}]
+    found = output_segments([{"text": "第一句。第二句？", "timestamp": [[120, 400], [3900, 4100]],
+                              "sentence_info": sentences}], duration=5.0)
+    assert [(s.text, s.start, s.end) for s in found] == [("第一句。", 0.12, 1.88), ("第二句？", 2.3, 4.1)]
+    tokens = output_segments([{"text": "你好", "timestamp": [[300, 500], [500, 9000]]}], duration=5.0)
+    assert [(s.text, s.start, s.end) for s in tokens] == [("你好", 0.3, 5.0)]  # clamped to the clip
+
+
+def test_funasr_notices_are_dropped_without_quieting_anyone_else(caplog):
+    import logging
+
+    from transcripts.engine.funasr_runtime import quiet_funasr
+
+    funasr_record = logging.LogRecord("root", logging.INFO, "/x/site-packages/funasr/auto/auto_model.py", 1,
+                                      "Loading pretrained params", None, None)
+    ours = logging.LogRecord("root", logging.INFO, "/x/transcripts/services.py", 1, "ours", None, None)
+    with quiet_funasr():
+        root = logging.getLogger()
+        assert not root.filter(funasr_record) and root.filter(ours)
+        assert logging.root.manager.disable == logging.NOTSET  # logging stays on for every other thread

@@ -17,7 +17,8 @@ from transcripts.engine.audio import SAMPLE_RATE
 from transcripts.engine.coverage import HALLUCINATION, Piece
 from transcripts.engine.device import DeviceChoice
 from transcripts.engine.errors import BrokenModelError, InvalidOptionError
-from transcripts.engine.funasr_runtime import quiet_funasr
+from transcripts.engine.funasr_output import output_segments
+from transcripts.engine.funasr_runtime import quiet_funasr, quiet_funasr_load
 from transcripts.engine.languages import AUTO
 from transcripts.engine.models import ModelLocation
 from transcripts.engine.options import TranscribeOptions
@@ -199,14 +200,14 @@ class FunASRRecognizer:
     """Any local FunASR model directory (Paraformer, SenseVoice, Fun-ASR-Nano ...) via AutoModel."""
 
     def __init__(self, location: ModelLocation, device: DeviceChoice, threads: int = 0) -> None:
-        with quiet_funasr():
+        with quiet_funasr_load():
             from funasr import AutoModel
 
         self.name = location.name
         self.device = device
         self.packs_windows = False
         try:
-            with quiet_funasr():
+            with quiet_funasr_load():
                 self.model = AutoModel(
                     model=str(location.path),
                     device=device.label,
@@ -222,7 +223,7 @@ class FunASRRecognizer:
             ) from e
 
     def resolve_language(self, options: TranscribeOptions, sample: np.ndarray) -> tuple[str, float]:
-        # FunASR models report no language; "auto" is settled from the text afterwards.
+        # Settled afterwards: from SenseVoice's language tags, or from the text for models with none.
         return options.language, 1.0 if options.language != AUTO else 0.0
 
     def _one(self, audio: np.ndarray, options: TranscribeOptions, language: str) -> list[Segment]:
@@ -231,16 +232,7 @@ class FunASRRecognizer:
             kwargs["language"] = language
         with quiet_funasr():
             outputs = self.model.generate(input=audio, disable_pbar=True, **kwargs)
-        duration = len(audio) / SAMPLE_RATE
-        segments = []
-        for output in outputs:
-            text = str(output.get("text", "")).strip()
-            if text:
-                stamps = output.get("timestamp") or []
-                start = stamps[0][0] / 1000 if stamps else 0.0
-                end = stamps[-1][1] / 1000 if stamps else duration
-                segments.append(Segment(start=start, end=min(end, duration), text=text))
-        return segments
+        return output_segments(outputs, len(audio) / SAMPLE_RATE)
 
     def recognize(
         self, audio: np.ndarray, options: TranscribeOptions, language: str, on_position: PositionCallback | None = None,

@@ -128,7 +128,7 @@ class Engine:
             found = recognizer.recognize(speech, options, language, fallback=fallback)
             segments = _shifted(found, span.start_ms / 1000, language)
         if language == AUTO:
-            language = language_from_text("".join(s.text for s in segments)) if segments else options.language
+            language = main_language(segments, AUTO) if segments else options.language
         return self._result(_Recognised(segments, language, probability), duration, options, recognizer.name,
                             recognizer.device.label, started)
 
@@ -316,10 +316,11 @@ def _batches(windows: Iterator[Window], size: int) -> Iterator[list[Window]]:
 
 
 def _shifted(segments: list[Segment], offset: float, language: str) -> list[Segment]:
-    """Segments with times relative to a cut → times on the recording, tagged with their language."""
+    """Segments with times relative to a cut → times on the recording, tagged with their language
+    (the one asked for; with auto, the one the backend named, if any)."""
     for segment in segments:
         segment.start, segment.end = segment.start + offset, segment.end + offset
-        segment.language = language if language != AUTO else None
+        segment.language = language if language != AUTO else segment.language  # a backend may name it
         for word in segment.words:
             word.start, word.end = word.start + offset, word.end + offset
     return segments

@@ -21,7 +21,7 @@ import numpy as np
 from transcripts.engine.audio import SAMPLE_RATE, AudioSource
 from transcripts.engine.clips import stream_chunks
 from transcripts.engine.errors import BrokenModelError, EmptyAudioError, InvalidOptionError
-from transcripts.engine.funasr_runtime import quiet_funasr
+from transcripts.engine.funasr_runtime import quiet_funasr, quiet_funasr_load
 from transcripts.engine.segments import FRAME_MS, Span, shape
 
 VAD_MODELS = ("fsmn", "silero")
@@ -221,7 +221,7 @@ def fsmn_model_dir() -> Path:
 
 @lru_cache(maxsize=1)
 def _fsmn_model():
-    with quiet_funasr():
+    with quiet_funasr_load():
         from funasr import AutoModel
 
         return AutoModel(model=str(fsmn_model_dir()), device="cpu", disable_update=True, disable_pbar=True,
