@@ -5,6 +5,7 @@ Multi-machine: DATABASE_URL (Postgres) and REDIS_URL (broker and channel layer).
 """
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -284,6 +285,9 @@ ASR_MODEL = envstr("ASR_MODEL", "whisper-base")
 ASR_DEVICE = envstr("ASR_DEVICE", "auto")
 ASR_THREADS = envint("ASR_THREADS", 0)
 ASR_MODEL_CACHE = Path(envstr("ASR_MODEL_CACHE", str(DATA_DIR / "models")))
+# Directories of models users bring, separated by ":"; each subdirectory is a model named after
+# it (manage.py installmodel copies one into the first).
+ASR_MODEL_DIRS = [Path(p) for p in envstr("ASR_MODEL_DIRS", str(DATA_DIR / "local-models")).split(os.pathsep) if p]
 ASR_MAX_UPLOAD_BYTES = envint("ASR_MAX_UPLOAD_MB", 500) * 1024 * 1024
 # One request body (a batch posts several files at once); larger ones are refused unread.
 ASR_MAX_REQUEST_BYTES = envint("ASR_MAX_REQUEST_MB", 1024) * 1024 * 1024

@@ -8,7 +8,6 @@ from django.core.checks import Error, Warning, register
 
 from transcripts.engine.device import resolve_device
 from transcripts.engine.errors import DeviceError
-from transcripts.engine.models import model_statuses
 
 
 @register()
@@ -25,7 +24,9 @@ def check_engine(app_configs, **kwargs):
         resolve_device(settings.ASR_DEVICE)
     except DeviceError as e:
         problems.append(Error(str(e), hint="Set ASR_DEVICE to auto, cpu or cuda:N.", id="transcripts.E002"))
-    for status in model_statuses(cache):
+    from transcripts.recognition import model_catalogue
+
+    for status in model_catalogue():
         if not status.ready:
             problems.append(Warning(f"Model {status.name} is not ready: {status.detail}", id="transcripts.W001"))
     return problems

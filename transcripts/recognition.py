@@ -6,6 +6,7 @@ from functools import lru_cache
 from django.conf import settings
 
 from transcripts.engine import Engine, EngineConfig
+from transcripts.engine.models import ModelStatus, model_statuses
 
 
 def engine_config(*, device: str | None = None, threads: int | None = None) -> EngineConfig:
@@ -13,7 +14,13 @@ def engine_config(*, device: str | None = None, threads: int | None = None) -> E
         cache_dir=settings.ASR_MODEL_CACHE,
         device=device or settings.ASR_DEVICE,
         threads=settings.ASR_THREADS if threads is None else threads,
+        model_dirs=tuple(settings.ASR_MODEL_DIRS),
     )
+
+
+def model_catalogue() -> list[ModelStatus]:
+    """Every model this server knows: the catalogue's and those in ASR_MODEL_DIRS, ready or not."""
+    return model_statuses(settings.ASR_MODEL_CACHE, tuple(settings.ASR_MODEL_DIRS))
 
 
 @lru_cache(maxsize=1)

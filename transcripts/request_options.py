@@ -11,6 +11,7 @@ from transcripts.engine import TranscribeOptions
 from transcripts.engine.errors import UnknownModelError
 from transcripts.engine.models import CATALOGUE
 from transcripts.engine.options import SPEAKER_COUNT_FIELDS
+from transcripts.recognition import model_catalogue
 from transcripts.selectors import hotwords_for
 
 _TERM_SEPARATORS = re.compile(r"[\n,，;；]")
@@ -27,9 +28,11 @@ def split_terms(text: str) -> list[str]:
 
 
 def requestable_models() -> list[str]:
-    """Models a request may name: the catalogue and the configured default (which an operator
-    may have set to a local directory). A request never names a path itself."""
-    return list(dict.fromkeys([settings.ASR_MODEL, *CATALOGUE]))
+    """Models a request may name: the configured default (which an operator may have set to a
+    local directory), the catalogue, and the models in ASR_MODEL_DIRS that are ready to load. A
+    request never names a path itself."""
+    brought = [s.name for s in model_catalogue() if s.ready and s.name not in CATALOGUE]
+    return list(dict.fromkeys([settings.ASR_MODEL, *CATALOGUE, *brought]))
 
 
 def requested_model(name: str | None) -> str:

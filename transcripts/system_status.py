@@ -13,10 +13,9 @@ from django.db import connection
 from asrplatform import __version__
 from transcripts.engine import EngineError
 from transcripts.engine.device import cuda_device_count
-from transcripts.engine.models import model_statuses
 from transcripts.job_status import UNFINISHED
 from transcripts.models import Transcript
-from transcripts.recognition import get_engine
+from transcripts.recognition import get_engine, model_catalogue
 from transcripts.services import stored_audio_bytes
 from transcripts.worker_models import worker_models
 
@@ -66,7 +65,7 @@ def system_status() -> dict[str, Any]:
         "devices_present": {"cpu_cores": os.cpu_count() or 1, "cuda_gpus": cuda_device_count()},
         "default_model": settings.ASR_MODEL,
         "loaded_models": engine.models.loaded_models(),
-        "models": [asdict(s) for s in model_statuses(settings.ASR_MODEL_CACHE)],
+        "models": [asdict(s) for s in model_catalogue()],
         "queue": {status: Transcript.objects.filter(status=status).count() for status in UNFINISHED},
         "workers": _workers(),
         "worker_models": worker_models(),

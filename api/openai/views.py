@@ -30,8 +30,8 @@ from api.scope import TEAM_HEADER, caller_membership
 from api.throttling import TokenRateThrottle
 from transcripts import services
 from transcripts.engine import EngineError
-from transcripts.engine.models import model_statuses
 from transcripts.models import Status, Transcript
+from transcripts.recognition import model_catalogue
 from transcripts.request_options import options_from, requestable_models
 from transcripts.selectors import transcript_result
 from transcripts.slots import RECOGNITION_SLOTS
@@ -184,7 +184,7 @@ def _answer(transcript_id: int, form: TranscriptionForm) -> HttpResponse:
 def _model_list(request: HttpRequest) -> JsonResponse:
     request.user = _authenticated_user(request)
     _check_rate(request)
-    ready = {s.name for s in model_statuses(settings.ASR_MODEL_CACHE) if s.ready}
+    ready = {s.name for s in model_catalogue() if s.ready}
     names = [name for name in requestable_models() if name in ready or name == settings.ASR_MODEL]
     return JsonResponse({"object": "list", "data": [
         {"id": name, "object": "model", "created": 0, "owned_by": "asrplatform"} for name in names]})

@@ -11,8 +11,10 @@ from transcripts.engine.models import FUNASR, locate_model
 
 
 class ModelManager:
-    def __init__(self, cache_dir: Path, device: str = "auto", threads: int = 0) -> None:
+    def __init__(self, cache_dir: Path, device: str = "auto", threads: int = 0,
+                 model_dirs: tuple[Path, ...] = ()) -> None:
         self.cache_dir = Path(cache_dir)
+        self.model_dirs = tuple(model_dirs)
         self.requested_device = device
         self.threads = threads
         self._device: DeviceChoice | None = None
@@ -27,7 +29,7 @@ class ModelManager:
 
     def get(self, model: str) -> Recognizer:
         """The loaded recogniser for `model`, loading it on first use."""
-        location = locate_model(model, self.cache_dir)
+        location = locate_model(model, self.cache_dir, self.model_dirs)
         key = (str(location.path), self.device.label)
         with self._lock:
             recognizer = self._loaded.get(key)

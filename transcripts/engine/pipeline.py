@@ -51,6 +51,8 @@ class EngineConfig:
     device: str = "auto"
     threads: int = 0
     max_duration_s: float = 6 * 3600
+    # Directories of models users bring (each subdirectory a model, named after it).
+    model_dirs: tuple[Path, ...] = ()
     # Packed windows decoded together. Memory is the limit: beam 5 keeps 5 cross-attention caches
     # per window (about 90 MB each with whisper-base), so a batch of 8 peaked at 1.66 GB, 4 at
     # 1.22 GB and 2 at 1.00 GB on ten minutes of Mandarin, in 37, 41 and 47 s.
@@ -79,7 +81,7 @@ class Engine:
 
     def __init__(self, config: EngineConfig) -> None:
         self.config = config
-        self.models = ModelManager(config.cache_dir, config.device, config.threads)
+        self.models = ModelManager(config.cache_dir, config.device, config.threads, config.model_dirs)
 
     def transcribe(
         self, source: AudioSource, options: TranscribeOptions, progress: ProgressCallback | None = None

@@ -1,7 +1,6 @@
-from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from transcripts.engine.models import model_statuses
+from transcripts.recognition import model_catalogue
 
 
 def _megabytes(size: int) -> str:
@@ -13,7 +12,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         rows = [("MODEL", "READY", "SIZE", "LANGUAGES", "PATH", "DETAIL")]
-        for s in model_statuses(settings.ASR_MODEL_CACHE):
+        for s in model_catalogue():
             rows.append((s.name, "yes" if s.ready else "no", _megabytes(s.size_bytes), s.languages, s.path, s.detail))
         widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
         for row in rows:
