@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from transcripts.engine.errors import EngineError
 from transcripts.engine.languages import WHISPER_LANGUAGES
 from transcripts.engine.options import (
     CHINESE_SCRIPTS,
@@ -12,6 +13,8 @@ from transcripts.engine.options import (
     line_chars_allowed,
     speaker_count_conflicts,
 )
+from transcripts.engine.text import parse_hotwords
+from transcripts.error_messages import shown_error
 from transcripts.language_names import language_choices
 
 VAD_MODEL_CHOICES = [("silero", "Silero VAD"), ("fsmn", "FSMN-VAD (FunASR)")]
@@ -39,6 +42,14 @@ class SharedOptionsForm(forms.Form):
         min_value=0, max_value=MAX_LINE_CHARS_RANGE[1],
         help_text=_("0: 16 for Chinese, Japanese and Korean, 42 for other languages."))
     diarize = forms.BooleanField(label=_("Label speakers (who spoke when)"), required=False, initial=False)
+
+    def clean_hotwords(self):
+        value = self.cleaned_data["hotwords"]
+        try:
+            parse_hotwords(value)
+        except EngineError as e:
+            raise forms.ValidationError(shown_error(e.code, e.message, e.params)) from None
+        return value
 
     def clean_max_line_chars(self):
         value = self.cleaned_data["max_line_chars"]

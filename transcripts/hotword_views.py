@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 from accounts.current import require_membership
 from accounts.models import Membership
 from transcripts.engine import EngineError
-from transcripts.engine.text import parse_hotwords
+from transcripts.engine.text import DEFAULT_WEIGHT, parse_hotwords
 from transcripts.error_messages import shown_error
 from transcripts.models import HotwordLibrary
 
@@ -51,11 +51,10 @@ def merged_terms(current: str, imported: str) -> tuple[str, int]:
     line); returns the text and how many terms were added."""
     known = {term for term, _weight in parse_hotwords(current)}
     new_lines = []
-    for line in imported.splitlines():
-        parsed = parse_hotwords(line)
-        if parsed and parsed[0][0] not in known:
-            known.add(parsed[0][0])
-            new_lines.append(line.strip())
+    for term, weight in parse_hotwords(imported):
+        if term not in known:
+            known.add(term)
+            new_lines.append(term if weight == DEFAULT_WEIGHT else f"{term} {weight}")
     text = "\n".join(part for part in (current.strip(), *new_lines) if part)
     return text, len(new_lines)
 

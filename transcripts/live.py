@@ -45,7 +45,7 @@ def live_options(*, team: Team, data: object) -> tuple[TranscribeOptions, bool]:
     options = TranscribeOptions(
         model=requested_model(data.get("model") or defaults["model"]),
         language=data.get("language") or defaults["language"],
-        hotwords=hotwords_for(team=team, library_ids=libraries, extra=hotwords),
+        hotwords=hotwords_for(team=team, library_ids=libraries, extra="\n".join(hotwords)),
         itn=bool(data.get("itn", defaults["itn"])),
         chinese_script=data.get("chinese_script") or defaults["chinese_script"],
         diarize=bool(data.get("diarize", defaults["diarize"])),

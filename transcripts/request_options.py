@@ -1,7 +1,6 @@
 """Recognition options from a page form or an API request, over the team's defaults."""
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.conf import settings
@@ -14,17 +13,11 @@ from transcripts.engine.options import SPEAKER_COUNT_FIELDS
 from transcripts.recognition import model_catalogue
 from transcripts.selectors import hotwords_for
 
-_TERM_SEPARATORS = re.compile(r"[\n,，;；]")
 # What a team can set as its defaults (settings page); requests may override each.
 TEAM_DEFAULT_KEYS = ("language", "itn", "chinese_script", "libraries", "vad", "max_segment_ms", "max_cue_seconds",
                      "max_line_chars", "diarize", "model")
 _OPTION_KEYS = ("language", "itn", "chinese_script", "word_timestamps", "split_channels", "vad", "max_segment_ms",
                 "max_cue_seconds", "max_line_chars", "diarize", *SPEAKER_COUNT_FIELDS)
-
-
-def split_terms(text: str) -> list[str]:
-    """Ad-hoc hotwords as typed: one per line, or separated by commas or semicolons."""
-    return [t.strip() for t in _TERM_SEPARATORS.split(text or "") if t.strip()]
 
 
 def requestable_models() -> list[str]:
@@ -57,7 +50,7 @@ def options_from(data: dict[str, Any], team: Team) -> TranscribeOptions:
     (or None) keeps the team's value. Library ids of another team match nothing."""
     chosen = {**team_defaults(team), **{k: v for k, v in data.items() if v is not None}}
     hotwords = hotwords_for(team=team, library_ids=[int(i) for i in chosen.get("libraries") or ()],
-                            extra=split_terms(chosen.get("hotwords", "")))
+                            extra=chosen.get("hotwords", ""))
     return TranscribeOptions(model=requested_model(chosen.get("model")), hotwords=hotwords,
                              **{key: chosen[key] for key in _OPTION_KEYS if key in chosen})
 

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from accounts.models import Team
 from transcripts.engine import TranscriptResult
 from transcripts.engine.speakers import MAX_SPEAKERS
-from transcripts.engine.text import parse_hotwords
+from transcripts.engine.text import by_weight, parse_hotwords
 from transcripts.language_names import native_name
 from transcripts.models import HotwordLibrary, Status, Transcript, TranscriptRevision
 from transcripts.search import matching_transcript_ids
@@ -19,13 +19,14 @@ def transcripts_of(*, team: Team) -> QuerySet[Transcript]:
     return Transcript.objects.filter(team=team)
 
 
-def hotwords_for(*, team: Team, library_ids: Iterable[int] = (), extra: Iterable[str] = ()) -> tuple[str, ...]:
-    """The terms of the team's chosen libraries plus ad-hoc ones; other teams' ids match nothing."""
-    terms: list[str] = []
+def hotwords_for(*, team: Team, library_ids: Iterable[int] = (), extra: str = "") -> tuple[str, ...]:
+    """The terms of the team's chosen libraries plus ad-hoc ones (typed as a library's are), the
+    heaviest first; other teams' ids match nothing."""
+    weighted: list[tuple[str, int]] = []
     for library in HotwordLibrary.objects.filter(team=team, id__in=list(library_ids)).order_by("id"):
-        terms += [term for term, _weight in parse_hotwords(library.terms)]
-    terms += [t.strip() for t in extra if t and t.strip()]
-    return tuple(dict.fromkeys(terms))
+        weighted += parse_hotwords(library.terms)
+    weighted += parse_hotwords(extra or "")
+    return by_weight(weighted)
 
 
 def transcripts_search(

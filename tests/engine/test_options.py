@@ -74,3 +74,12 @@ def test_errors_carry_their_details_for_pages_to_word(tmp_path):
     with pytest.raises(EngineError) as too_long:
         Engine(EngineConfig(cache_dir=tmp_path, max_duration_s=3600))._check_duration(2.5 * 3600)
     assert too_long.value.code == "audio_too_long" and too_long.value.params == {"hours": "2.5", "limit_hours": "1.0"}
+
+
+def test_one_parser_reads_hotwords_typed_any_way_and_weights_set_their_order():
+    from transcripts.engine.text import by_weight
+
+    typed = "ComfyUI\n退费流程 20, 工单编号；通义千问 5\n# a comment, not terms\n退费流程 3"
+    assert parse_hotwords(typed) == [("ComfyUI", 10), ("退费流程", 20), ("工单编号", 10), ("通义千问", 5)]
+    assert by_weight(parse_hotwords(typed)) == ("退费流程", "ComfyUI", "工单编号", "通义千问")
+    assert parse_hotwords("customer success 30") == [("customer success", 30)]

@@ -36,6 +36,14 @@ def test_a_hotword_library_gives_comfyui(teams, clips):
     assert "ComfyUI" in transcript.text
 
 
+@pytest.mark.django_db
+def test_hotwords_from_libraries_and_typed_ones_come_heaviest_first(teams):
+    """Weights are priorities: Whisper reads hotwords from the front and keeps about 220 tokens."""
+    meetings = HotwordLibrary.objects.create(team=teams["a"], name="会议", terms="季度复盘 5\n工单编号\n通义千问 60")
+    assert hotwords_for(team=teams["a"], library_ids=[meetings.id], extra="ComfyUI 90, 季度复盘 70") == (
+        "ComfyUI", "季度复盘", "通义千问", "工单编号")
+
+
 @pytest.mark.django_db(transaction=True)
 def test_an_unexpected_error_fails_the_file_at_once_and_finishes_its_job(teams, clips):
     """It used to leave the file "running" for two task timeouts (3 h each)."""
@@ -56,7 +64,7 @@ def test_an_unexpected_error_fails_the_file_at_once_and_finishes_its_job(teams, 
 
 def test_other_teams_libraries_are_not_applied(teams):
     other = HotwordLibrary.objects.create(team=teams["b"], name="secret", terms="机密词\n")
-    assert hotwords_for(team=teams["a"], library_ids=[other.id], extra=["ad hoc"]) == ("ad hoc",)
+    assert hotwords_for(team=teams["a"], library_ids=[other.id], extra="ad hoc") == ("ad hoc",)
 
 
 @pytest.mark.django_db(transaction=True)
