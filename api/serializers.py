@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from asrplatform.params import MAX_ID
 from transcripts.engine import EngineError
+from transcripts.engine.languages import LANGUAGE_CODES
 from transcripts.engine.options import (
     CHINESE_SCRIPTS,
     COUNT_AND_RANGE,
@@ -12,12 +13,12 @@ from transcripts.engine.options import (
     MAX_LINE_CHARS_RANGE,
     MIN_OVER_MAX,
     SPEAKER_COUNT_RANGE,
-    VAD_MODELS,
+    VAD_CHOICES,
     line_chars_allowed,
     speaker_count_conflicts,
 )
 from transcripts.engine.text import parse_hotwords
-from transcripts.forms import LANGUAGE_CHOICES, VAD_MODEL_CHOICES
+from transcripts.engine.vad import DURATION_MS_RANGE, MAX_SEGMENT_MS_RANGE, THRESHOLD_RANGE, VAD_MODELS
 from transcripts.models import HotwordLibrary, Transcript, TranscriptRevision
 from transcripts.request_options import requested_model
 from transcripts.selectors import last_edit
@@ -56,7 +57,7 @@ def line_chars_or_error(value: int | None) -> int | None:
 class RecognitionOptionsSerializer(SpeakerOptionsSerializer):
     """Fields left out take the team's defaults (settings page), then the built-in ones."""
 
-    language = serializers.ChoiceField(choices=LANGUAGE_CHOICES, required=False,
+    language = serializers.ChoiceField(choices=LANGUAGE_CODES, required=False,
                                        help_text="ISO 639-1 code, or auto to detect it.")
     model = serializers.CharField(required=False, help_text="A model name from GET /v1/models.")
     hotwords = serializers.CharField(required=False, allow_blank=True,
@@ -69,8 +70,9 @@ class RecognitionOptionsSerializer(SpeakerOptionsSerializer):
     word_timestamps = serializers.BooleanField(required=False, allow_null=True, default=None)
     split_channels = serializers.BooleanField(required=False, allow_null=True, default=None,
                                               help_text="Recognise each channel separately.")
-    vad = serializers.ChoiceField(choices=VAD_MODELS, required=False)
-    max_segment_ms = serializers.IntegerField(min_value=1000, max_value=30000, required=False)
+    vad = serializers.ChoiceField(choices=VAD_CHOICES, required=False)
+    max_segment_ms = serializers.IntegerField(min_value=MAX_SEGMENT_MS_RANGE[0], max_value=MAX_SEGMENT_MS_RANGE[1],
+                                              required=False)
     max_cue_seconds = serializers.FloatField(
         min_value=MAX_CUE_SECONDS_RANGE[0], max_value=MAX_CUE_SECONDS_RANGE[1], required=False,
         help_text="Longest subtitle cue (segment), in seconds; default 7.")
@@ -206,11 +208,13 @@ class HotwordLibrarySerializer(serializers.ModelSerializer):
 
 class VadRequestSerializer(serializers.Serializer):
     file = serializers.FileField()
-    model = serializers.ChoiceField(choices=[c for c, _ in VAD_MODEL_CHOICES], default="silero")
-    threshold = serializers.FloatField(min_value=0.01, max_value=0.99, default=0.5)
-    min_speech_ms = serializers.IntegerField(min_value=0, max_value=10000, default=250)
-    min_silence_ms = serializers.IntegerField(min_value=0, max_value=10000, default=500)
-    max_segment_ms = serializers.IntegerField(min_value=1000, max_value=30000, default=30000)
+    model = serializers.ChoiceField(choices=VAD_MODELS, default="silero")
+    threshold = serializers.FloatField(min_value=THRESHOLD_RANGE[0], max_value=THRESHOLD_RANGE[1], default=0.5)
+    min_speech_ms = serializers.IntegerField(min_value=DURATION_MS_RANGE[0], max_value=DURATION_MS_RANGE[1], default=250)
+    min_silence_ms = serializers.IntegerField(min_value=DURATION_MS_RANGE[0], max_value=DURATION_MS_RANGE[1],
+                                              default=500)
+    max_segment_ms = serializers.IntegerField(min_value=MAX_SEGMENT_MS_RANGE[0], max_value=MAX_SEGMENT_MS_RANGE[1],
+                                              default=MAX_SEGMENT_MS_RANGE[1])
 
 
 class SpeechSegmentSerializer(serializers.Serializer):

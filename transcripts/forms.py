@@ -2,7 +2,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from transcripts.engine.errors import EngineError
-from transcripts.engine.languages import WHISPER_LANGUAGES
 from transcripts.engine.options import (
     CHINESE_SCRIPTS,
     COUNT_AND_RANGE,
@@ -14,12 +13,12 @@ from transcripts.engine.options import (
     speaker_count_conflicts,
 )
 from transcripts.engine.text import parse_hotwords
+from transcripts.engine.vad import DURATION_MS_RANGE, MAX_SEGMENT_MS_RANGE, THRESHOLD_RANGE, VAD_LABELS, VAD_MODELS
 from transcripts.error_messages import shown_error
 from transcripts.language_names import language_choices
 
-VAD_MODEL_CHOICES = [("silero", "Silero VAD"), ("fsmn", "FSMN-VAD (FunASR)")]
+VAD_MODEL_CHOICES = [(model, VAD_LABELS[model]) for model in VAD_MODELS]
 VAD_MODEL_CHOICES_WITH_NONE = VAD_MODEL_CHOICES + [("none", _("none (whole audio)"))]
-LANGUAGE_CHOICES = [("auto", "auto")] + [(code, code) for code in sorted(WHISPER_LANGUAGES)]  # the API's: codes
 
 
 class SharedOptionsForm(forms.Form):
@@ -127,10 +126,14 @@ class BatchForm(SpeakerCountsForm):
 class VadForm(forms.Form):
     audio = forms.FileField(label=_("Audio file"))
     model = forms.ChoiceField(label=_("VAD model"), choices=VAD_MODEL_CHOICES, initial="silero")
-    threshold = forms.FloatField(label=_("Threshold"), min_value=0.01, max_value=0.99, initial=0.5)
-    min_speech_ms = forms.IntegerField(label=_("Shortest speech (ms)"), min_value=0, max_value=10000, initial=250)
-    min_silence_ms = forms.IntegerField(label=_("Shortest silence (ms)"), min_value=0, max_value=10000, initial=500)
-    max_segment_ms = forms.IntegerField(label=_("Longest segment (ms)"), min_value=1000, max_value=30000,
+    threshold = forms.FloatField(label=_("Threshold"), min_value=THRESHOLD_RANGE[0], max_value=THRESHOLD_RANGE[1],
+                                 initial=0.5)
+    min_speech_ms = forms.IntegerField(label=_("Shortest speech (ms)"), min_value=DURATION_MS_RANGE[0],
+                                       max_value=DURATION_MS_RANGE[1], initial=250)
+    min_silence_ms = forms.IntegerField(label=_("Shortest silence (ms)"), min_value=DURATION_MS_RANGE[0],
+                                        max_value=DURATION_MS_RANGE[1], initial=500)
+    max_segment_ms = forms.IntegerField(label=_("Longest segment (ms)"), min_value=MAX_SEGMENT_MS_RANGE[0],
+                                        max_value=MAX_SEGMENT_MS_RANGE[1],
                                         initial=30000)
 
 
@@ -139,7 +142,8 @@ class TeamDefaultsForm(SharedOptionsForm):
 
     hotwords = None  # ad-hoc terms belong to one request; a team keeps its terms in libraries
     vad = forms.ChoiceField(label=_("VAD model"), choices=VAD_MODEL_CHOICES_WITH_NONE)
-    max_segment_ms = forms.IntegerField(label=_("Longest segment (ms)"), min_value=1000, max_value=30000)
+    max_segment_ms = forms.IntegerField(label=_("Longest segment (ms)"), min_value=MAX_SEGMENT_MS_RANGE[0],
+                                        max_value=MAX_SEGMENT_MS_RANGE[1])
     model = forms.ChoiceField(label=_("Model"), choices=())
     field_order = ["language", "itn", "chinese_script", "libraries", "vad", "max_segment_ms", "max_cue_seconds",
                    "max_line_chars", "diarize", "model"]

@@ -9,6 +9,8 @@ AUTO = "auto"
 
 # Whisper's 99 codes (plus "yue"); FunASR models use the same ISO codes for zh/en/ja/ko/yue.
 WHISPER_LANGUAGES: frozenset[str] = frozenset(_LANGUAGE_CODES)
+# What a request may name as its language: auto, then every code (the pages show them by name).
+LANGUAGE_CODES: tuple[str, ...] = (AUTO, *sorted(WHISPER_LANGUAGES))
 
 # Written without spaces between words: segments are joined with "" instead of " ".
 UNSPACED_LANGUAGES: frozenset[str] = frozenset({"zh", "yue", "ja", "th", "lo", "my", "bo", "km"})

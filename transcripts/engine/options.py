@@ -2,17 +2,16 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from transcripts.engine.vad import VadOptions
+from typing import Any
 
 from transcripts.engine.cues import DEFAULT_MAX_CUE_SECONDS
 from transcripts.engine.errors import InvalidOptionError
 from transcripts.engine.languages import normalise_language
+from transcripts.engine.vad import VAD_MODELS, VadOptions, check_max_segment_ms
 
 CHINESE_SCRIPTS = ("simplified", "traditional", "keep")
-VAD_MODELS = ("fsmn", "silero", "none")
+# Recognition's `vad`: a detector, or "none" to hand the whole audio to the model.
+VAD_CHOICES = (*VAD_MODELS, "none")
 DEFAULT_MODEL = "whisper-base"
 MAX_CUE_SECONDS_RANGE = (1.0, 30.0)
 MAX_LINE_CHARS_RANGE = (8, 100)
@@ -80,14 +79,11 @@ class TranscribeOptions:
             raise InvalidOptionError(
                 f"chinese_script must be one of {', '.join(CHINESE_SCRIPTS)}, got {self.chinese_script!r}."
             )
-        if self.vad not in VAD_MODELS:
-            raise InvalidOptionError(f"vad must be one of {', '.join(VAD_MODELS)}, got {self.vad!r}.")
+        if self.vad not in VAD_CHOICES:
+            raise InvalidOptionError(f"vad must be one of {', '.join(VAD_CHOICES)}, got {self.vad!r}.")
         if not isinstance(self.beam_size, int) or not 1 <= self.beam_size <= 20:
             raise InvalidOptionError(f"beam_size must be an integer from 1 to 20, got {self.beam_size!r}.")
-        if not isinstance(self.max_segment_ms, int) or not 1000 <= self.max_segment_ms <= 30000:
-            raise InvalidOptionError(
-                f"max_segment_ms must be from 1000 to 30000 (Whisper reads 30 s at most), got {self.max_segment_ms!r}."
-            )
+        check_max_segment_ms(self.max_segment_ms)
         if isinstance(self.max_cue_seconds, bool) or not isinstance(self.max_cue_seconds, (int, float)) \
                 or not MAX_CUE_SECONDS_RANGE[0] <= self.max_cue_seconds <= MAX_CUE_SECONDS_RANGE[1]:
             raise InvalidOptionError(
@@ -132,7 +128,6 @@ class TranscribeOptions:
         return cls(**known)
 
     def vad_options(self) -> VadOptions:
-        from transcripts.engine.vad import VadOptions
 
         return VadOptions(model=self.vad, max_segment_ms=self.max_segment_ms)
 

@@ -24,7 +24,20 @@ from transcripts.engine.errors import BrokenModelError, EmptyAudioError, Invalid
 from transcripts.engine.funasr_runtime import quiet_funasr, quiet_funasr_load
 from transcripts.engine.segments import FRAME_MS, Span, shape
 
-VAD_MODELS = ("fsmn", "silero")
+# The detectors and the bounds of their settings: the one source that the engine, the page forms,
+# the REST serializers and the OpenAI form all read.
+VAD_MODELS = ("silero", "fsmn")
+VAD_LABELS = {"silero": "Silero VAD", "fsmn": "FSMN-VAD (FunASR)"}
+THRESHOLD_RANGE = (0.01, 0.99)
+DURATION_MS_RANGE = (0, 10_000)  # min_speech_ms, min_silence_ms, pad_ms, merge_gap_ms
+MAX_SEGMENT_MS_RANGE = (1000, 30_000)  # Whisper reads 30 s at most
+
+
+def check_max_segment_ms(value: object) -> None:
+    low, high = MAX_SEGMENT_MS_RANGE
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise InvalidOptionError(f"max_segment_ms must be from {low} to {high} (Whisper reads 30 s at most), "
+                                 f"got {value!r}.")
 # (before, after) each span when pad_ms is not given.
 _DEFAULT_PADDING_MS = {"fsmn": (0, 100), "silero": (300, 300)}
 _FRAME = SAMPLE_RATE * FRAME_MS // 1000
@@ -60,18 +73,17 @@ class VadOptions:
         if self.model not in VAD_MODELS:
             raise InvalidOptionError(f"VAD model must be one of {', '.join(VAD_MODELS)}, got {self.model!r}.")
 
-        if not 0.0 < self.threshold < 1.0:
-            raise InvalidOptionError(f"VAD threshold must be between 0 and 1, got {self.threshold!r}.")
+        low, high = THRESHOLD_RANGE
+        if not isinstance(self.threshold, (int, float)) or not low <= self.threshold <= high:
+            raise InvalidOptionError(f"VAD threshold must be from {low} to {high}, got {self.threshold!r}.")
         for name in ("min_speech_ms", "min_silence_ms", "pad_ms", "merge_gap_ms"):
             value = getattr(self, name)
             if name == "pad_ms" and value is None:
                 continue
-            if not isinstance(value, int) or not 0 <= value <= 10_000:
-                raise InvalidOptionError(f"{name} must be an integer from 0 to 10000, got {value!r}.")
-        if not isinstance(self.max_segment_ms, int) or not 1000 <= self.max_segment_ms <= 30000:
-            raise InvalidOptionError(
-                f"max_segment_ms must be from 1000 to 30000 (Whisper reads 30 s at most), got {self.max_segment_ms!r}."
-            )
+            if not isinstance(value, int) or not DURATION_MS_RANGE[0] <= value <= DURATION_MS_RANGE[1]:
+                raise InvalidOptionError(
+                    f"{name} must be an integer from {DURATION_MS_RANGE[0]} to {DURATION_MS_RANGE[1]}, got {value!r}.")
+        check_max_segment_ms(self.max_segment_ms)
         return self
 
     def padding(self) -> tuple[int, int]:

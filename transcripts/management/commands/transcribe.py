@@ -6,7 +6,7 @@ from tqdm import tqdm
 
 from transcripts.engine import Engine, EngineError, TranscribeOptions
 from transcripts.engine.formats import RENDERERS, render
-from transcripts.engine.options import CHINESE_SCRIPTS, DEFAULT_MODEL, VAD_MODELS
+from transcripts.engine.options import CHINESE_SCRIPTS, DEFAULT_MODEL, VAD_CHOICES
 from transcripts.engine.text import parse_hotwords
 from transcripts.outputs import output_paths
 from transcripts.recognition import engine_config
@@ -25,7 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", default=".", help="output directory (created if missing)")
         parser.add_argument("--no-itn", action="store_true", help="keep spoken numbers (no inverse text normalisation)")
         parser.add_argument("--script", default="simplified", choices=CHINESE_SCRIPTS, help="Chinese output script")
-        parser.add_argument("--vad", default=TranscribeOptions.vad, choices=VAD_MODELS,
+        parser.add_argument("--vad", default=TranscribeOptions.vad, choices=VAD_CHOICES,
                             help="silero (default), fsmn, or none to feed the whole audio to the model")
         parser.add_argument("--word-timestamps", action="store_true")
         parser.add_argument("--beam-size", type=int, default=5)
