@@ -60,3 +60,21 @@ def test_statuses_report_readiness_size_and_languages(tmp_path):
     assert statuses["whisper-base"].ready and statuses["whisper-base"].size_bytes == _WHISPER_BASE_SIZE
     assert "on first use" in statuses["whisper-base"].detail
     assert statuses["whisper-tiny.en"].languages == "en"
+
+
+def test_the_backend_registry_knows_each_layout_and_loads_through_one_door(tmp_path):
+    """models.py and manager.py ask the registry (engine/backends.py) instead of branching."""
+    from transcripts.engine.backends import BACKENDS, backend_for, backend_named
+
+    assert [b.kind for b in BACKENDS] == [WHISPER, FUNASR]
+    funasr_dir = tmp_path / "sensevoice"
+    funasr_dir.mkdir()
+    (funasr_dir / "config.yaml").write_text("model: SenseVoiceSmall\n")
+    backend = backend_for(funasr_dir)
+    assert backend is backend_named(FUNASR) and backend.languages(funasr_dir) == "zh, en, yue, ja, ko"
+    assert backend.problem(funasr_dir) == "model.pt is missing next to config.yaml"
+    (funasr_dir / "model.pt").write_bytes(b"")
+    assert backend.problem(funasr_dir) == ""
+    assert backend_for(tmp_path) is None
+    base = assemble_whisper_base(tmp_path / "cache")
+    assert backend_for(base) is backend_named(WHISPER) and backend_named(WHISPER).problem(base) == ""

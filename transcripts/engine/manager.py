@@ -5,9 +5,10 @@ import gc
 import threading
 from pathlib import Path
 
-from transcripts.engine.asr import FunASRRecognizer, Recognizer, WhisperRecognizer
+from transcripts.engine.asr import Recognizer
+from transcripts.engine.backends import backend_named
 from transcripts.engine.device import DeviceChoice, resolve_device
-from transcripts.engine.models import FUNASR, locate_model
+from transcripts.engine.models import locate_model
 
 
 class ModelManager:
@@ -34,8 +35,7 @@ class ModelManager:
         with self._lock:
             recognizer = self._loaded.get(key)
             if recognizer is None:
-                backend = FunASRRecognizer if location.kind == FUNASR else WhisperRecognizer
-                recognizer = backend(location, self.device, self.threads)
+                recognizer = backend_named(location.kind).load(location, self.device, self.threads)
                 self._loaded[key] = recognizer
             return recognizer
 

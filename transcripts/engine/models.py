@@ -15,10 +15,10 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from transcripts.engine.backends import FUNASR as FUNASR  # re-exported, with the two below
+from transcripts.engine.backends import NOT_A_MODEL as NOT_A_MODEL
+from transcripts.engine.backends import WHISPER, ModelLocation, backend_for
 from transcripts.engine.errors import BrokenModelError, UnknownModelError
-
-WHISPER = "whisper"
-FUNASR = "funasr"
 
 _WHISPER_BASE_SIZE = 145_217_607
 _WHISPER_FILES = ("config.json", "tokenizer.json")
@@ -42,14 +42,6 @@ CATALOGUE: dict[str, ModelSpec] = {
         "whisper-tiny.en", WHISPER, "en", "OpenAI Whisper tiny.en: English only, fastest.", english_only=True
     ),
 }
-
-
-@dataclass(frozen=True)
-class ModelLocation:
-    name: str
-    kind: str
-    path: Path
-    english_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -124,44 +116,17 @@ def assemble_whisper_base(cache_dir: Path) -> Path:
     return target
 
 
-def _directory_kind(path: Path) -> str | None:
-    if (path / "model.bin").is_file() and (path / "config.json").is_file():
-        return WHISPER
-    if (path / "config.yaml").is_file():
-        return FUNASR
-    return None
-
-
-NOT_A_MODEL = ("expected model.bin + config.json (CTranslate2 Whisper) or config.yaml + model.pt "
-               "(FunASR)")
-
-
 def model_problem(path: Path) -> tuple[str | None, str]:
     """The backend a model directory is for, and what is missing for it to load ("" when nothing)."""
-    kind = _directory_kind(path)
-    if kind == WHISPER:
-        has_vocabulary = (path / "tokenizer.json").is_file() or any(path.glob("vocabulary.*"))
-        return kind, "" if has_vocabulary else "tokenizer.json (or vocabulary.json) is missing"
-    if kind == FUNASR:
-        if not any((path / name).is_file() for name in ("model.pt", "model.pb", "model.onnx")):
-            return kind, "model.pt is missing next to config.yaml"
-        return kind, ""
-    return None, f"not a model directory: {NOT_A_MODEL}"
+    backend = backend_for(path)
+    if backend is None:
+        return None, f"not a model directory: {NOT_A_MODEL}"
+    return backend.kind, backend.problem(path)
 
 
-# FunASR's config.yaml names the architecture; what it recognises follows from it.
-_FUNASR_LANGUAGES = {"SenseVoiceSmall": "zh, en, yue, ja, ko", "Paraformer": "zh", "SeacoParaformer": "zh",
-                     "BiCifParaformer": "zh", "ContextualParaformer": "zh"}
-
-
-def _languages(kind: str | None, path: Path) -> str:
-    if kind == WHISPER:
-        return "en" if path.name.endswith(".en") else "multilingual (99)"
-    if kind == FUNASR:
-        for line in (path / "config.yaml").read_text(errors="replace").splitlines():
-            if line.startswith("model:"):
-                return _FUNASR_LANGUAGES.get(line.split(":", 1)[1].strip(), "see the model's card")
-    return "-"
+def _languages(path: Path) -> str:
+    backend = backend_for(path)
+    return backend.languages(path) if backend else "-"
 
 
 @dataclass(frozen=True)
@@ -209,9 +174,10 @@ def locate_model(name: str, cache_dir: Path, model_dirs: tuple[Path, ...] = ()) 
             return ModelLocation(name, brought.kind, brought.path, english_only=name.endswith(".en"))
     path = Path(name).expanduser()
     if path.is_dir():
-        kind = _directory_kind(path)
-        if kind is None:
+        backend = backend_for(path)
+        if backend is None:
             raise UnknownModelError(f"{path} is not a model directory: {NOT_A_MODEL}.")
+        kind = backend.kind
         english_only = kind == WHISPER and path.name.endswith(".en")
         return ModelLocation(str(path.resolve()), kind, path.resolve(), english_only=english_only)
     raise UnknownModelError(
@@ -253,6 +219,6 @@ def model_statuses(cache_dir: Path, model_dirs: tuple[Path, ...] = ()) -> list[M
     )
     for brought in scan_model_dirs(model_dirs):
         statuses.append(ModelStatus(
-            brought.name, brought.kind or "unknown", _languages(brought.kind, brought.path), str(brought.path),
+            brought.name, brought.kind or "unknown", _languages(brought.path), str(brought.path),
             _size(brought.path), not brought.problem, brought.problem or f"brought (in {brought.path.parent})"))
     return statuses
