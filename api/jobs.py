@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from api.base import TeamScopedMixin
 from api.errors import EngineRequestError
 from api.serializers import JobCreateSerializer, JobSnapshotSerializer, TranscriptDetailSerializer
-from transcripts import jobs, services
+from transcripts import selectors, services
 from transcripts.engine import EngineError
 from transcripts.models import Job
 from transcripts.request_options import options_from
@@ -48,23 +48,23 @@ class JobViewSet(TeamScopedMixin, viewsets.ReadOnlyModelViewSet):
             except EngineError as e:
                 raise ValidationError({"files": f"{upload.name}: {e.message}"}) from None
         try:
-            job = jobs.job_create(team=self.team, user=request.user, options=options_from(data, self.team),
+            job = services.job_create(team=self.team, user=request.user, options=options_from(data, self.team),
                                   files=[(f.name, f) for f in files])
         except EngineError as e:
             raise EngineRequestError(e) from None
-        return Response(jobs.job_snapshot(job=job), status=status.HTTP_202_ACCEPTED,
+        return Response(selectors.job_snapshot(job=job), status=status.HTTP_202_ACCEPTED,
                         headers={"Location": f"/api/jobs/{job.id}/"})
 
     @extend_schema(responses=JobSnapshotSerializer)
     def retrieve(self, request, pk=None):
         """Progress: files done of total, share of the audio, ETA, each file's state."""
-        return Response(jobs.job_snapshot(job=self.get_object()))
+        return Response(selectors.job_snapshot(job=self.get_object()))
 
     @extend_schema(request=None, responses=CancelledSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         """Queued files are cancelled; the running one stops at its next progress step."""
-        return Response({"cancelled": jobs.job_cancel(job=self.get_object())})
+        return Response({"cancelled": services.job_cancel(job=self.get_object())})
 
     @extend_schema(responses=TranscriptDetailSerializer(many=True))
     @action(detail=True, methods=["get"])
@@ -78,6 +78,6 @@ class JobViewSet(TeamScopedMixin, viewsets.ReadOnlyModelViewSet):
     def export(self, request, pk=None):
         """A zip of the finished files as txt/ and srt/."""
         job = self.get_object()
-        response = HttpResponse(jobs.job_export_zip(job=job), content_type="application/zip")
+        response = HttpResponse(services.job_export_zip(job=job), content_type="application/zip")
         response["Content-Disposition"] = f'attachment; filename="job-{job.id}.zip"'
         return response

@@ -9,8 +9,7 @@ from rest_framework.views import APIView
 
 from api.scope import request_membership
 from api.serializers import SystemSerializer
-from transcripts.job_status import UNFINISHED
-from transcripts.models import Transcript
+from transcripts.models import UNFINISHED, Transcript
 from transcripts.recognition import get_engine
 from transcripts.system_status import system_status
 from transcripts.worker_models import request_unload

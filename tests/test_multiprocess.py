@@ -28,13 +28,13 @@ import json, os
 from django.contrib.auth import get_user_model
 from rest_framework.authtoken.models import Token
 from accounts.models import Membership, Team
-from transcripts import jobs
+from transcripts import services
 from transcripts.engine import TranscribeOptions
 user = get_user_model().objects.create_user("worker-test", password="x" * 16)
 team = Team.objects.create(name="Ops", slug="ops")
 Membership.objects.create(user=user, team=team, role=Membership.Role.ADMIN)
 paths = os.environ["ASR_TEST_FILES"].split(os.pathsep)
-job = jobs.job_create(team=team, user=user, options=TranscribeOptions(language="zh"),
+job = services.job_create(team=team, user=user, options=TranscribeOptions(language="zh"),
                       files=[(os.path.basename(p), open(p, "rb").read()) for p in paths])
 print(json.dumps({"job": job.id, "token": Token.objects.create(user=user).key}))
 """

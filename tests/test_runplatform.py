@@ -49,13 +49,13 @@ JOB = """
 import json, os
 from django.contrib.auth import get_user_model
 from accounts.models import Membership, Team
-from transcripts import jobs
+from transcripts import services
 from transcripts.engine import TranscribeOptions
 user = get_user_model().objects.create_user("kill-test", password="x" * 16)
 team = Team.objects.create(name="Ops", slug="ops")
 Membership.objects.create(user=user, team=team, role=Membership.Role.ADMIN)
 path = os.environ["ASR_TEST_FILE"]
-job = jobs.job_create(team=team, user=user, options=TranscribeOptions(language="zh"),
+job = services.job_create(team=team, user=user, options=TranscribeOptions(language="zh"),
                       files=[(f"{i}.wav", open(path, "rb").read()) for i in range(3)])
 print(json.dumps({"job": job.id}))
 """

@@ -21,10 +21,10 @@ from transcripts import events
 from transcripts.engine import EngineError, Segment
 from transcripts.engine.speakers import LiveSpeakers
 from transcripts.engine.streaming import MS, Utterance, UtteranceCutter, pcm16_to_float
-from transcripts.jobs import job_snapshot
-from transcripts.live import SessionRecording, live_options, live_session_save
 from transcripts.models import Job, Transcript
 from transcripts.recognition import get_engine
+from transcripts.selectors import job_snapshot
+from transcripts.services.live_sessions import SessionRecording, live_options, live_session_save
 
 logger = logging.getLogger(__name__)
 CLOSE_NOT_ALLOWED = 4403

@@ -36,6 +36,10 @@ class Status(models.TextChoices):
     CANCELLED = "cancelled", _("cancelled")
 
 
+# What counts as work still to do: recovery, the queue figures and job status all read this.
+UNFINISHED = (Status.QUEUED, Status.RUNNING)
+
+
 def status_labels() -> dict[str, str]:
     """Each status's name in the active language, for pages that update statuses as they change."""
     return {status.value: str(status.label) for status in Status}

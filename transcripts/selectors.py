@@ -4,14 +4,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf, Substr
+from django.utils import timezone
 
 from accounts.models import Team
 from transcripts.engine import TranscriptResult
 from transcripts.engine.speakers import MAX_SPEAKERS
 from transcripts.engine.text import by_weight, parse_hotwords
 from transcripts.language_names import native_name
-from transcripts.models import HotwordLibrary, Status, Transcript, TranscriptRevision
+from transcripts.models import UNFINISHED, HotwordLibrary, Job, Status, Transcript, TranscriptRevision
 from transcripts.search import matching_transcript_ids
 
 
@@ -96,3 +98,40 @@ def transcript_result(transcript: Transcript) -> TranscriptResult:
         "options": transcript.options, "processing_seconds": transcript.processing_seconds or 0.0,
         "speaker_names": transcript.speaker_names or {},
     })
+
+
+PREVIEW_CHARS = 80  # of each finished file's text, shown in its row
+
+
+def job_snapshot(*, job: Job) -> dict:
+    """What the job page shows: items done/total, the running file's position, ETA, each file."""
+    job.refresh_from_db()
+    files = list(job.transcripts.order_by("id").values(
+        "id", "source_name", "status", "progress", "duration", "error_code", "error_message", "error_params",
+        "started_at", "finished_at",
+        preview=Substr(Coalesce(NullIf("itn_text", Value("")), "text"), 1, PREVIEW_CHARS)))
+    total_audio = sum(f["duration"] or 0.0 for f in files)
+    done_audio = sum((f["duration"] or 0.0) * (f["progress"] if f["status"] in UNFINISHED else 1.0) for f in files)
+    started = min((f["started_at"] for f in files if f["started_at"]), default=None)
+    eta = None
+    if job.status in UNFINISHED and started and done_audio > 0:
+        elapsed = (timezone.now() - started).total_seconds()
+        eta = round(elapsed / done_audio * max(total_audio - done_audio, 0.0), 1)
+    running = next((f for f in files if f["status"] == Status.RUNNING), None)
+    return {
+        "job": job.id,
+        "status": job.status,
+        "done": sum(f["status"] not in UNFINISHED for f in files),
+        "total": len(files),
+        "fraction": round(done_audio / total_audio, 4) if total_audio else float(job.status not in UNFINISHED),
+        "eta_seconds": eta,
+        "current": None if running is None else {
+            "id": running["id"], "name": running["source_name"],
+            "position": round((running["duration"] or 0.0) * running["progress"], 1), "duration": running["duration"],
+        },
+        "files": [{"id": f["id"], "name": f["source_name"], "status": f["status"], "progress": round(f["progress"], 3),
+                   "duration": f["duration"], "error": f["error_message"], "error_code": f["error_code"],
+                   "error_params": f["error_params"],
+                   "preview": f["preview"] or ""}
+                  for f in files],
+    }

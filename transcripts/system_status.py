@@ -13,8 +13,7 @@ from django.db import connection
 from asrplatform import __version__
 from transcripts.engine import EngineError
 from transcripts.engine.device import cuda_device_count
-from transcripts.job_status import UNFINISHED
-from transcripts.models import Transcript
+from transcripts.models import UNFINISHED, Transcript
 from transcripts.recognition import get_engine, model_catalogue
 from transcripts.services import stored_audio_bytes
 from transcripts.worker_models import worker_models

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
 from tests.speech import SHORT_MANDARIN
-from transcripts import jobs
+from transcripts import selectors, services
 from transcripts.engine import TranscribeOptions
 from transcripts.models import Job, Status, Transcript
 
@@ -27,7 +27,7 @@ def test_batch_page_runs_a_job_and_a_corrupt_file_fails_alone(client, teams, cli
     response = client.post("/batch/", {"audio": files, "language": "zh", "itn": "on", "chinese_script": "simplified"})
     job = Job.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/batch/{job.id}/"
-    snapshot = jobs.job_snapshot(job=job)
+    snapshot = selectors.job_snapshot(job=job)
     assert snapshot["status"] == "done" and (snapshot["done"], snapshot["total"]) == (4, 4)
     statuses = {f["name"]: f["status"] for f in snapshot["files"]}
     assert statuses == {SHORT_MANDARIN[0]: "done", SHORT_MANDARIN[1]: "done", "broken.mp3": "failed",
@@ -98,7 +98,7 @@ def test_batch_command_refuses_unknown_teams_and_missing_files(teams, tmp_path):
 
 @pytest.mark.django_db
 def test_job_create_records_refused_files_without_stopping(teams, clips):
-    job = jobs.job_create(team=teams["a"], user=teams["bob"], options=TranscribeOptions(),
+    job = services.job_create(team=teams["a"], user=teams["bob"], options=TranscribeOptions(),
                           files=[("empty.wav", b""), ("ok.wav", clips["IT0011W0001.wav"].path.read_bytes())])
     rows = {t.source_name: t for t in job.transcripts.all()}
     assert rows["empty.wav"].status == Status.FAILED and rows["empty.wav"].error_code == "empty_audio"

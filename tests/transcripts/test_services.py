@@ -8,6 +8,7 @@ from transcripts.engine import TranscribeOptions
 from transcripts.engine.errors import AudioDecodeError, EmptyAudioError
 from transcripts.models import HotwordLibrary, Status, Transcript
 from transcripts.selectors import hotwords_for
+from transcripts.services import transcripts as lifecycle
 
 
 def create(teams, clip_path, name=None, **options):
@@ -100,8 +101,8 @@ def test_uploaded_names_never_become_paths(teams, clips, settings, tmp_path):
 @pytest.mark.django_db
 def test_a_claimed_transcript_is_not_run_twice(teams):
     transcript = Transcript.objects.create(team=teams["a"], source_name="x.wav", options={})
-    assert services._claim(transcript.id) is True
-    assert services._claim(transcript.id) is False  # a second worker gets nothing
+    assert lifecycle._claim(transcript.id) is True
+    assert lifecycle._claim(transcript.id) is False  # a second worker gets nothing
 
 
 @pytest.mark.django_db
@@ -112,7 +113,7 @@ def test_a_running_transcript_whose_worker_died_is_claimed_again(teams, settings
 
     transcript = Transcript.objects.create(team=teams["a"], source_name="x.wav", options={}, status=Status.RUNNING,
                                            started_at=timezone.now() - timedelta(seconds=settings.ASR_TASK_TIMEOUT + 1))
-    assert services._claim(transcript.id) is True
+    assert lifecycle._claim(transcript.id) is True
     transcript.refresh_from_db()
     assert transcript.attempts == 1
 

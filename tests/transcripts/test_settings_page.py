@@ -86,7 +86,7 @@ def test_site_staff_see_the_system_panel_and_purge_finished_audio(client, teams,
 
 @pytest.mark.django_db
 def test_live_sessions_start_from_the_team_defaults(client, teams):
-    from transcripts.live import live_options
+    from transcripts.services.live_sessions import live_options
 
     teams["a"].recognition_defaults = {"language": "zh", "itn": False, "chinese_script": "traditional"}
     teams["a"].save()
@@ -106,7 +106,7 @@ def test_live_sessions_start_from_the_team_defaults(client, teams):
 ])
 def test_live_options_of_the_wrong_type_are_refused_with_a_message(teams, data, word):
     from transcripts.engine.errors import InvalidOptionError
-    from transcripts.live import live_options
+    from transcripts.services.live_sessions import live_options
 
     with pytest.raises(InvalidOptionError) as refused:
         live_options(team=teams["a"], data=data)

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from accounts.current import require_membership
 from accounts.models import Membership
 from accounts.permissions import VIEWERS_CANNOT_RECOGNISE
-from transcripts import jobs, services
+from transcripts import selectors, services
 from transcripts.engine import EngineError
 from transcripts.error_messages import error_labels, shown_error
 from transcripts.forms import BatchForm
@@ -28,7 +28,7 @@ def batch(request: HttpRequest) -> HttpResponse:
         error = VIEWERS_CANNOT_RECOGNISE
     elif request.method == "POST" and form.is_valid():
         try:
-            job = jobs.job_create(team=membership.team, user=request.user,
+            job = services.job_create(team=membership.team, user=request.user,
                                   options=options_from(form.cleaned_data, membership.team),
                                   files=[(f.name, f) for f in form.cleaned_data["audio"]])
         except EngineError as e:
@@ -45,7 +45,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     membership = require_membership(request)
     job = get_object_or_404(Job, pk=pk, team=membership.team)
     return render(request, "transcripts/job.html",
-                  {"job": job, "snapshot": jobs.job_snapshot(job=job), "status_labels": json.dumps(status_labels()),
+                  {"job": job, "snapshot": selectors.job_snapshot(job=job), "status_labels": json.dumps(status_labels()),
                    "error_labels": json.dumps(error_labels())})
 
 
@@ -53,7 +53,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def job_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     membership = require_membership(request, at_least=Membership.Role.MEMBER)
-    jobs.job_cancel(job=get_object_or_404(Job, pk=pk, team=membership.team))
+    services.job_cancel(job=get_object_or_404(Job, pk=pk, team=membership.team))
     return redirect("job-detail", pk=pk)
 
 
@@ -62,7 +62,7 @@ def job_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     membership = require_membership(request)
     job = get_object_or_404(Job, pk=pk, team=membership.team)
     if fmt == "zip":
-        response = HttpResponse(jobs.job_export_zip(job=job), content_type="application/zip")
+        response = HttpResponse(services.job_export_zip(job=job), content_type="application/zip")
     elif fmt in ("csv", "json"):
         response = HttpResponse(services.transcripts_export(job.transcripts.order_by("id"), fmt),
                                 content_type="text/csv; charset=utf-8" if fmt == "csv" else "application/json")

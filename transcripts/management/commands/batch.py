@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from accounts.models import Membership, Team
-from transcripts import jobs
+from transcripts import selectors, services
 from transcripts.engine import EngineError, TranscribeOptions
 from transcripts.engine.formats import RENDERERS, render
 from transcripts.models import Status
@@ -57,7 +57,7 @@ class Command(BaseCommand):
         options = TranscribeOptions(language=opts["language"], itn=not opts["no_itn"],
                                     hotwords=tuple(h.strip() for h in opts["hotwords"].split(",") if h.strip()))
         try:
-            job = jobs.job_create(team=team, user=user, options=options,
+            job = services.job_create(team=team, user=user, options=options,
                                   files=((str(p), p.read_bytes()) for p in paths))
         except EngineError as e:
             raise CommandError(e.message) from None
@@ -92,7 +92,7 @@ class Command(BaseCommand):
         last_change, last_fraction = time.monotonic(), -1.0
         with tqdm(total=1.0, unit="job", bar_format="{l_bar}{bar}| {postfix}", file=self.stderr._out) as bar:
             while True:
-                snapshot = jobs.job_snapshot(job=job)
+                snapshot = selectors.job_snapshot(job=job)
                 bar.n = snapshot["fraction"]
                 bar.set_postfix_str(f"{snapshot['done']}/{snapshot['total']} files"
                                     + (f", ETA {snapshot['eta_seconds']:.0f} s" if snapshot["eta_seconds"] else ""))
