@@ -11,7 +11,7 @@ from api.scope import request_membership
 from api.serializers import SystemSerializer
 from transcripts.models import UNFINISHED, Transcript
 from transcripts.recognition import get_engine
-from transcripts.system_status import system_status
+from transcripts.selectors import system_status
 from transcripts.worker_models import request_unload
 
 

@@ -14,7 +14,7 @@ from transcripts.forms import TeamDefaultsForm
 from transcripts.models import HotwordLibrary
 from transcripts.recognition import get_engine
 from transcripts.request_options import form_initial, requestable_models
-from transcripts.system_status import system_status
+from transcripts.selectors import system_status
 from transcripts.worker_models import request_unload
 
 
