@@ -73,6 +73,9 @@ def test_installmodel_checks_copies_and_offers_the_model(tmp_path, tiny, clips, 
     assert "paraformer-meetings" in listed and "brought" in listed
     again = manage("installmodel", str(archive), "--name", "paraformer-meetings", model_dirs=models)
     assert again.returncode != 0 and "already installed" in again.stderr
+    bare = manage("installmodel", str(_tar(tiny, tmp_path / "paraformer-bare.tgz", wrapped=False)), model_dirs=models)
+    assert bare.returncode == 0, bare.stderr  # files at the archive's top: named after the archive
+    assert (models / "paraformer-bare" / "config.yaml").is_file()
 
     settings.ASR_MODEL_DIRS = [models]
     from transcripts.recognition import get_engine

@@ -72,7 +72,8 @@ class Command(BaseCommand):
         target_dir.mkdir(parents=True, exist_ok=True)
         # Staged beside the target, so the final step is a rename on one file system.
         with tempfile.TemporaryDirectory(dir=target_dir, prefix=".installing-") as staging_name:
-            staging = Path(staging_name)
+            staging = Path(staging_name) / "unpacked"  # never the temporary directory itself: it is moved
+            staging.mkdir()
             _unpack(source_path, staging)
             root = _model_root(staging)
             kind, problem = model_problem(root)
