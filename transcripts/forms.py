@@ -18,6 +18,8 @@ from transcripts.error_messages import shown_error
 from transcripts.language_names import language_choices
 
 VAD_MODEL_CHOICES = [(model, VAD_LABELS[model]) for model in VAD_MODELS]
+CHINESE_SCRIPT_LABELS = {"simplified": _("Simplified"), "traditional": _("Traditional"),
+                         "keep": _("As the model wrote it")}
 VAD_MODEL_CHOICES_WITH_NONE = VAD_MODEL_CHOICES + [("none", _("none (whole audio)"))]
 
 
@@ -31,8 +33,8 @@ class SharedOptionsForm(forms.Form):
                                widget=forms.Textarea(attrs={"rows": 3, "placeholder": "通义千问\nComfyUI"}),
                                help_text=_("One per line, or separated by commas."))
     itn = forms.BooleanField(label=_("Inverse text normalisation (ITN)"), required=False, initial=True)
-    chinese_script = forms.ChoiceField(label=_("Chinese script"), choices=[(s, s) for s in CHINESE_SCRIPTS],
-                                       initial="simplified")
+    chinese_script = forms.ChoiceField(label=_("Chinese script"), initial="simplified",
+                                       choices=[(s, CHINESE_SCRIPT_LABELS[s]) for s in CHINESE_SCRIPTS])
     max_cue_seconds = forms.FloatField(
         label=_("Longest subtitle cue (s)"), required=False, initial=7.0,
         min_value=MAX_CUE_SECONDS_RANGE[0], max_value=MAX_CUE_SECONDS_RANGE[1])
