@@ -126,9 +126,6 @@ class PacedBody:
             self.body.close()
             self.body = None
 
-    def __bool__(self) -> bool:
-        return True
-
 
 class PacingServer(daphne_server.Server):
     def create_application(self, protocol, scope):

@@ -64,7 +64,8 @@ def upload_size(data: Upload) -> int:
     return position
 
 
-def _store_audio(path: Path, data: Upload) -> None:
+def store_audio(path: Path, data: Upload) -> None:
+    """Write an upload to `path` whole or not at all (a .part file renamed into place), a file in chunks."""
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".part")
     if isinstance(data, bytes):
@@ -89,7 +90,7 @@ def stored_audio_bytes() -> int:
     return Transcript.objects.filter(audio_purged=False).aggregate(total=Sum("audio_bytes"))["total"] or 0
 
 
-def _make_room(needed: int) -> None:
+def make_room(needed: int) -> None:
     """Keep stored audio under ASR_AUDIO_STORE_BYTES: drop the audio of the oldest finished
     transcripts (their text stays; only playback goes) until `needed` more bytes fit.
 
@@ -116,7 +117,7 @@ def _make_room(needed: int) -> None:
     logger.info("audio store: dropped the audio of %d finished transcripts to make room", len(evict))
 
 
-def _delete_audio(rows) -> list[int]:
+def delete_audio(rows) -> list[int]:
     """Remove the stored audio files of these transcripts; returns their ids."""
     ids = []
     for transcript in rows:
@@ -127,7 +128,7 @@ def _delete_audio(rows) -> list[int]:
 
 def transcripts_purge_audio(*, rows) -> int:
     """Delete the stored audio of these transcripts and keep their text."""
-    purged = _delete_audio(rows)
+    purged = delete_audio(rows)
     Transcript.objects.filter(id__in=purged).update(audio_purged=True, audio_bytes=0)
     return len(purged)
 

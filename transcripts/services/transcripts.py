@@ -21,10 +21,10 @@ from transcripts.recognition import get_engine
 from transcripts.services import jobs  # jobs create transcripts, transcripts move their job along
 from transcripts.services.audio_store import (
     Upload,
-    _delete_audio,
-    _make_room,
-    _store_audio,
     audio_path,
+    delete_audio,
+    make_room,
+    store_audio,
     upload_size,
     upload_size_check,
     upload_source,
@@ -48,14 +48,14 @@ def transcript_create(
     upload_size_check(size)
     options = options.validated()
     duration = probe_duration(upload_source(data))  # sniffed from the content: non-audio fails here, not later
-    _make_room(size)
+    make_room(size)
     with transaction.atomic():
         transcript = Transcript.objects.create(
             team=team, created_by=user, job=job, source_name=os.path.basename(filename or "")[:255] or "upload",
             options=options.as_dict(), audio_bytes=size, duration=round(duration, 3),
             enqueued_at=None if enqueue else timezone.now(),
         )
-        _store_audio(audio_path(transcript), data)
+        store_audio(audio_path(transcript), data)
         if enqueue:
             transaction.on_commit(lambda: transcript_enqueue(transcript_id=transcript.id))
     return transcript
@@ -154,7 +154,7 @@ def transcript_abandon(*, transcript_id: int, code: str, message: str) -> bool:
 
 def transcripts_delete(*, team: Team, ids: list[int]) -> int:
     """Delete the team's transcripts with these ids and their stored audio; other ids are ignored."""
-    deleted = _delete_audio(Transcript.objects.filter(team=team, id__in=ids))
+    deleted = delete_audio(Transcript.objects.filter(team=team, id__in=ids))
     Transcript.objects.filter(id__in=deleted).delete()
     return len(deleted)
 
@@ -166,6 +166,6 @@ def transcripts_delete_older_than(*, days: int, team: Team | None = None, rows=N
     rows = (Transcript.objects.all() if rows is None else rows).filter(created_at__lt=cutoff)
     if team is not None:
         rows = rows.filter(team=team)
-    deleted = _delete_audio(rows)
+    deleted = delete_audio(rows)
     Transcript.objects.filter(id__in=deleted).delete()
     return len(deleted)
