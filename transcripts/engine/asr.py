@@ -34,7 +34,7 @@ class Recognizer(Protocol):
     name: str
     device: DeviceChoice
     # Whether several speech segments may share one window (Whisper: yes, its encoder always
-    # reads 30 s; FunASR models take each segment on its own).
+    # reads 30 s; FunASR models take each segment as a window of its own, windows still batched).
     packs_windows: bool
 
     def resolve_language(self, options: TranscribeOptions, sample: np.ndarray) -> tuple[str, float]:
@@ -206,6 +206,7 @@ class FunASRRecognizer:
         self.name = location.name
         self.device = device
         self.packs_windows = False
+        self.batches = True  # until the model says it cannot
         try:
             with quiet_funasr_load():
                 self.model = AutoModel(
@@ -226,13 +227,16 @@ class FunASRRecognizer:
         # Settled afterwards: from SenseVoice's language tags, or from the text for models with none.
         return options.language, 1.0 if options.language != AUTO else 0.0
 
-    def _one(self, audio: np.ndarray, options: TranscribeOptions, language: str) -> list[Segment]:
+    def _generate(self, audio: np.ndarray | list[np.ndarray], options: TranscribeOptions, language: str,
+                  **extra) -> list[dict]:
         kwargs = {"hotword": " ".join(options.hotwords)} if options.hotwords else {}
         if language != AUTO:
             kwargs["language"] = language
         with quiet_funasr():
-            outputs = self.model.generate(input=audio, disable_pbar=True, **kwargs)
-        return output_segments(outputs, len(audio) / SAMPLE_RATE)
+            return self.model.generate(input=audio, disable_pbar=True, **kwargs, **extra)
+
+    def _one(self, audio: np.ndarray, options: TranscribeOptions, language: str) -> list[Segment]:
+        return output_segments(self._generate(audio, options, language), len(audio) / SAMPLE_RATE)
 
     def recognize(
         self, audio: np.ndarray, options: TranscribeOptions, language: str, on_position: PositionCallback | None = None,
@@ -244,7 +248,23 @@ class FunASRRecognizer:
         return segments
 
     def recognize_windows(self, windows: list[np.ndarray], options: TranscribeOptions, language: str) -> list[list[Piece]]:
-        return [[Piece(segment) for segment in self._one(window, options, language)] for window in windows]
+        return [[Piece(segment) for segment in found] for found in self._batched(windows, options, language)]
+
+    def _batched(self, windows: list[np.ndarray], options: TranscribeOptions, language: str) -> list[list[Segment]]:
+        """One generate() over all the windows where the model decodes batches (Paraformer,
+        SenseVoice); FunASR's models that cannot (its Whisper, CTC, transducer, LLM ones) say so with
+        NotImplementedError, and this model then decodes one window at a time from then on."""
+        if self.batches and len(windows) > 1:
+            try:
+                outputs = self._generate(list(windows), options, language, batch_size=len(windows))
+            except NotImplementedError:
+                self.batches = False
+            else:
+                if len(outputs) == len(windows):
+                    return [output_segments([output], len(window) / SAMPLE_RATE)
+                            for output, window in zip(outputs, windows)]
+                self.batches = False
+        return [self._one(window, options, language) for window in windows]
 
 
 def language_from_text(text: str) -> str:
