@@ -4,7 +4,9 @@ daphne (through Twisted) receives a request's whole body before the ASGI applica
 request, so the application's limit (body_limit.py) protected Django but not the server: a
 400 MiB body was received in full before its 413 (21 s), and a declared length of 2 GiB with no
 body was never answered. Here a request refuses an over-limit declared Content-Length as soon as
-its headers arrive, and a chunked body as soon as it grows past the limit. Run as
+its headers arrive, and a chunked body as soon as it grows past the limit; a client that waits
+for the go-ahead (`Expect: 100-continue`) gets a 401 for an unknown API token before it sends
+the body (early_auth.py). Run as
 `python -m asrplatform.web_server` with daphne's arguments (runplatform does). WebSocket frames
 over daphne's 1 MiB limit end the connection with a close frame saying why.
 
@@ -23,9 +25,10 @@ from daphne import http_protocol
 from daphne import server as daphne_server
 from daphne.cli import CommandLineInterface
 from daphne.ws_protocol import WebSocketFactory
-from twisted.internet import reactor
+from twisted.internet import reactor, threads
 
 from asrplatform.body_limit import refusal_body
+from asrplatform.early_auth import refusal_for, token_key
 
 # After the 413 the connection stays open this long, its data read and dropped, so that a client
 # still sending reads the answer instead of a connection reset; then it is closed.
@@ -41,6 +44,8 @@ def _limit() -> int:
 class LimitedRequest(http_protocol.WebRequest):
     refused = False
     received = 0
+    checking_token = False  # the go-ahead (100 Continue) waits for the token's lookup
+    process_when_checked = False
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -51,31 +56,60 @@ class LimitedRequest(http_protocol.WebRequest):
 
     def gotLength(self, length: int | None) -> None:
         if length is not None and length > _limit():
-            self._refuse()
+            self._refuse(413, b"Request Entity Too Large", refusal_body(self._path(), _limit()))
             length = 0  # keep nothing of the body
+        elif self._expects_continue() and (key := token_key(self.requestHeaders.getRawHeaders(b"authorization",
+                                                                                               [None])[0])):
+            # Twisted answers "100 Continue" right after this unless the header is gone; it is
+            # sent once the token is known (early_auth.py).
+            self.requestHeaders.removeHeader(b"expect")
+            self.checking_token = True
+            language = self.requestHeaders.getRawHeaders(b"accept-language", [None])[0]
+            threads.deferToThread(refusal_for, key, self._path(), language).addBoth(self._token_checked)
         super().gotLength(length)
+
+    def _expects_continue(self) -> bool:
+        expect = self.requestHeaders.getRawHeaders(b"expect")
+        return bool(expect) and expect[0].lower() == b"100-continue" and self.channel._version == b"HTTP/1.1"
+
+    def _token_checked(self, refused) -> None:
+        self.checking_token = False
+        if self.refused or self.channel is None:
+            return
+        if isinstance(refused, tuple):
+            body, scheme = refused
+            self._refuse(401, b"Unauthorized", body, extra=b"WWW-Authenticate: %s\r\n" % scheme)
+        elif self.process_when_checked:
+            super().process()  # the whole body came while the token was looked up
+        else:
+            self.channel._send100Continue()
+        # A failed lookup (a Failure) sends the body on: Django checks the token and says why.
 
     def handleContentChunk(self, data: bytes) -> None:
         if self.refused:
             return
         self.received += len(data)
         if self.received > _limit():
-            self._refuse()
+            self._refuse(413, b"Request Entity Too Large", refusal_body(self._path(), _limit()))
             return
         super().handleContentChunk(data)
 
     def process(self):
-        if not self.refused:  # a refused body that arrived in full during the linger has been answered
+        if self.checking_token:
+            self.process_when_checked = True
+        elif not self.refused:  # a refused body that arrived in full during the linger has been answered
             return super().process()
 
-    def _refuse(self) -> None:
+    def _path(self) -> str:
+        return getattr(self.channel, "_path", b"").decode("latin-1")
+
+    def _refuse(self, status: int, reason: bytes, payload: bytes, extra: bytes = b"") -> None:
+        """Answer now, without the application, and drop whatever of the body still comes."""
         self.refused = True
         self.channel.persistent = False
-        path = getattr(self.channel, "_path", b"").decode("latin-1")
-        payload = refusal_body(path, _limit())
         transport = self.channel.transport
-        transport.write(b"HTTP/1.1 413 Request Entity Too Large\r\nContent-Type: application/json\r\n"
-                        b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(payload) + payload)
+        transport.write(b"HTTP/1.1 %d %s\r\nContent-Type: application/json\r\n%sContent-Length: %d\r\n"
+                        b"Connection: close\r\n\r\n" % (status, reason, extra, len(payload)) + payload)
         reactor.callLater(LINGER_SECONDS, transport.loseConnection)
 
 
