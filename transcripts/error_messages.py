@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 _BY_CODE = {
     "undecodable_audio": _("This file could not be read as audio or video. Check that it is a recording "
                            "(wav, mp3, m4a, flac, ogg, webm, mp4, …) and not damaged."),
+    "damaged_audio": _("This file's audio track declares %(channels)s channels at %(sample_rate)s Hz, so the "
+                       "file is damaged. Export it again (e.g. as WAV or MP3) and upload that."),
     "empty_audio": _("The recording holds no sound. Choose a file with sound in it."),
     "audio_not_found": _("The stored recording is missing. Upload it again."),
     "upload_too_large": _("The file is larger than this server accepts. Split or compress it and try again."),

@@ -138,7 +138,7 @@ def test_twenty_concurrent_requests_succeed_or_get_503_with_retry_after(server, 
     (b"", 400, "invalid_value"),
     (b"\x00corrupt" * 300, 415, "undecodable_audio"),
     (b"just some text, not audio\n" * 50, 415, "undecodable_audio"),
-    (zero_channel_wav(), 415, "undecodable_audio"),  # raised av.error.ArgumentError (a 500) before
+    (zero_channel_wav(), 400, "damaged_audio"),  # raised av.error.ArgumentError (a 500) before
 ])
 def test_bad_uploads_get_an_openai_error(server, content, status, code):
     before = stored_count(server)

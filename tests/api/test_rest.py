@@ -227,7 +227,7 @@ def test_invalid_options_are_400_with_the_field(client_of, teams, clips, payload
     (b"", 400, None),                                      # DRF: "The submitted file is empty."
     (b"\x00garbage" * 500, 415, "undecodable_audio"),
     (b"%PDF-1.4\n" + b"x" * 4000, 415, "undecodable_audio"),
-    (zero_channel_wav(), 415, "undecodable_audio"),        # a damaged header, refused before it is stored
+    (zero_channel_wav(), 400, "damaged_audio"),            # a damaged header, refused before it is stored
 ])
 def test_bad_uploads_are_refused_with_a_message(client_of, teams, content, status, code):
     response = client_of("bob").post("/api/transcripts/", {"file": SimpleUploadedFile("a.wav", content)},
@@ -295,7 +295,7 @@ def test_vad_on_an_upload(client_of, teams, clips):
                                  format="multipart").status_code == 400
     damaged = client_of("bob").post("/api/vad/", {"file": SimpleUploadedFile("a.wav", zero_channel_wav())},
                                     format="multipart")
-    assert damaged.status_code == 415 and "damaged" in str(damaged.json())
+    assert damaged.status_code == 400 and "damaged" in str(damaged.json())
 
 
 @pytest.mark.django_db

@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
-from tests.speech import SHORT_MANDARIN
+from tests.speech import SHORT_MANDARIN, zero_channel_wav
 from transcripts import selectors, services
 from transcripts.engine import TranscribeOptions
 from transcripts.models import Job, Status, Transcript
@@ -118,6 +118,10 @@ def test_vad_page_draws_the_speech_and_lists_the_segments(client, teams, clips):
     bad = client.post("/vad/", {"audio": SimpleUploadedFile("x.wav", b"not audio"), "model": "fsmn", "threshold": 0.5,
                                 "min_speech_ms": 250, "min_silence_ms": 500, "max_segment_ms": 30000})
     assert bad.status_code == 400 and 'role="alert"' in bad.content.decode()
+    damaged = client.post("/vad/", {"audio": SimpleUploadedFile("x.wav", zero_channel_wav()), "model": "silero",
+                                    "threshold": 0.5, "min_speech_ms": 250, "min_silence_ms": 500,
+                                    "max_segment_ms": 30000})
+    assert damaged.status_code == 400 and "0 个声道" in damaged.content.decode()
 
 
 @pytest.mark.django_db

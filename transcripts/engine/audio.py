@@ -15,7 +15,7 @@ from typing import BinaryIO
 import av
 import numpy as np
 
-from transcripts.engine.errors import AudioDecodeError, AudioNotFoundError, EmptyAudioError
+from transcripts.engine.errors import AudioDecodeError, AudioNotFoundError, DamagedAudioError, EmptyAudioError
 
 SAMPLE_RATE = 16000
 AudioSource = str | Path | bytes | BinaryIO
@@ -72,14 +72,16 @@ def _open(source: AudioSource) -> av.container.InputContainer:
 
 
 def _audio_stream(container: av.container.InputContainer) -> av.audio.stream.AudioStream:
-    """The first audio track; raises AudioDecodeError when there is none or its header is damaged."""
+    """The first audio track; raises AudioDecodeError when there is none, DamagedAudioError when its
+    header is damaged."""
     if not container.streams.audio:
         raise AudioDecodeError("This file has no audio track. Choose a file with sound in it.")
     stream = container.streams.audio[0]
     if not stream.channels or not stream.sample_rate:  # the decoder raises a bare av error on these
-        raise AudioDecodeError(
+        raise DamagedAudioError(
             f"The audio track declares {stream.channels} channels at {stream.sample_rate} Hz, so the file "
-            "is damaged. Export it again (e.g. as WAV or MP3) and upload that.")
+            "is damaged. Export it again (e.g. as WAV or MP3) and upload that.",
+            channels=stream.channels or 0, sample_rate=stream.sample_rate or 0)
     return stream
 
 

@@ -31,6 +31,14 @@ class AudioDecodeError(EngineError):
     http_status = 415
 
 
+class DamagedAudioError(AudioDecodeError):
+    """A file of a kind we read whose header cannot be true (0 channels, 0 Hz): the request is at
+    fault (400), not its media type (415)."""
+
+    code = "damaged_audio"
+    http_status = 400
+
+
 class EmptyAudioError(EngineError):
     code = "empty_audio"
 
