@@ -20,7 +20,7 @@ from accounts.ws_auth import scope_membership
 from transcripts import events
 from transcripts.engine import EngineError, Segment
 from transcripts.engine.speakers import LiveSpeakers
-from transcripts.engine.streaming import MS, Utterance, UtteranceCutter, pcm16_to_float
+from transcripts.engine.streaming import MS, Utterance, UtteranceCutter, is_final_of, pcm16_to_float
 from transcripts.models import Job, Transcript
 from transcripts.recognition import get_engine
 from transcripts.selectors import job_snapshot
@@ -29,6 +29,19 @@ from transcripts.services.live_sessions import SessionRecording, live_options, l
 logger = logging.getLogger(__name__)
 CLOSE_NOT_ALLOWED = 4403
 _END = object()
+
+
+class _FinalsDue:
+    """Finals being decoded in this process, every session's together: partials wait for them,
+    so that a second session's partials never hold up the first one's finals."""
+
+    count = 0
+
+    def __enter__(self) -> None:
+        _FinalsDue.count += 1
+
+    def __exit__(self, *exc) -> None:
+        _FinalsDue.count -= 1
 
 
 class ProgressConsumer(AsyncJsonWebsocketConsumer):
@@ -114,6 +127,7 @@ class StreamConsumer(AsyncWebsocketConsumer):
         self.recording: SessionRecording | None = None
         self.saved = False
         self.cutter = UtteranceCutter()
+        self.tentative: tuple[Utterance, asyncio.Task] | None = None
         self.speakers: LiveSpeakers | None = None
         self.queue: asyncio.Queue = asyncio.Queue()
         self.pump: asyncio.Task | None = None
@@ -221,32 +235,57 @@ class StreamConsumer(AsyncWebsocketConsumer):
                 for utterance in await asyncio.to_thread(self.cutter.feed, samples):
                     await self._final(utterance)
                 if self.queue.empty():
-                    partial = self.cutter.partial()
-                    if partial is not None:
-                        await self._partial(partial)
+                    await self._ahead()
         except Exception:  # noqa: BLE001 - the client gets a message; the server keeps serving
             logger.exception("live recognition failed")
             await self.error("Live recognition failed on the server; the session was stopped. Try again.",
                              code="live_failed")
             await self.close()
 
-    async def _recognise(self, utterance: Utterance):
-        # Decoded once, without Whisper's temperature fallback: on a 2-core CPU each retry costs a
-        # second, and a noisy two-second utterance took 8 s to retry its way through (measured).
+    async def _ahead(self) -> None:
+        """Caught up with the audio: start decoding the final of an utterance whose speaker has
+        paused, or else show the open utterance as a partial (unless some session's final is due)."""
+        tentative = self.cutter.tentative()
+        if tentative is not None:
+            self.tentative = (tentative, asyncio.create_task(self._recognise_tentative(tentative)))
+            return
+        if _FinalsDue.count:
+            return
+        partial = self.cutter.partial()
+        if partial is not None:
+            await self._partial(partial)
+
+    async def _recognise_tentative(self, utterance: Utterance):
+        """The final-to-be, shown as a partial as soon as it is decoded if VAD has not closed the
+        utterance yet: the best text of it there is, and the speaker may go on."""
+        result = await self._recognise_final(utterance)
+        if result is not None and result.text and self.tentative and self.tentative[0] is utterance:
+            await self.send(text_data=json.dumps({"type": "partial", "text": result.text}, ensure_ascii=False))
+        return result
+
+    async def _recognise_final(self, utterance: Utterance):
+        with _FinalsDue():
+            return await self._recognise(utterance)
+
+    async def _recognise(self, utterance: Utterance, *, partial: bool = False):
         try:
             return await asyncio.to_thread(get_engine().transcribe_samples, utterance.samples, self.options,
-                                           fallback=False)
+                                           live=True, provisional=partial)
         except EngineError as e:
             await self.error(e.message, code=e.code, params=e.params)
             return None
 
     async def _partial(self, utterance: Utterance) -> None:
-        result = await self._recognise(utterance)
+        result = await self._recognise(utterance, partial=True)
         if result is not None and result.text:
             await self.send(text_data=json.dumps({"type": "partial", "text": result.text}, ensure_ascii=False))
 
     async def _final(self, utterance: Utterance) -> None:
-        result = await self._recognise(utterance)
+        tentative, self.tentative = self.tentative, None
+        if tentative is not None and is_final_of(tentative[0], utterance):
+            result = await tentative[1]
+        else:
+            result = await self._recognise_final(utterance)
         if result is None or not result.text:
             return
         start, end = utterance.start_ms / 1000, utterance.end_ms / 1000

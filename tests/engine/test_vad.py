@@ -129,3 +129,33 @@ def test_no_partial_is_offered_once_open_speech_has_gone_quiet(clips):
             paused = True
             offered_while_pausing.append(cutter.partial())
     assert len(finals) == 1 and paused and offered_while_pausing == [None] * len(offered_while_pausing)
+
+
+def test_a_pause_offers_the_final_ahead_once_and_only_a_real_end_confirms_it(clips):
+    """Live finals are decoded from the start of a pause (bench/live_latency.py): the tentative
+    utterance is offered once per pause, matches the final VAD closes when the speaker stays
+    quiet, and does not when the speaker goes on after a short pause."""
+    from transcripts.engine.streaming import StreamSettings, UtteranceCutter, is_final_of
+
+    speech = decode_audio(clips["BAC009S0764W0121.wav"].path).samples
+    cutter = UtteranceCutter(StreamSettings(tentative_after_ms=100))  # well inside min_silence_ms (500)
+    assert not cutter.feed(np.concatenate([white_noise(0.5, -60), speech[: 16000 * 3]]))  # cut while speaking
+
+    def quiet_until_closed(limit_s: float):
+        offered, closed = [], []
+        for _ in range(int(limit_s * 10)):
+            closed += cutter.feed(white_noise(0.1, -60))
+            if closed:
+                break
+            offered += [t for t in [cutter.tentative()] if t is not None]
+        return offered, closed
+
+    offered, closed = quiet_until_closed(0.4)  # a short pause: offered, not closed
+    assert len(offered) == 1 and not closed
+    short_pause = offered[0]
+    assert offered[0].end_ms - offered[0].start_ms > 2000 and len(offered[0].samples) > 16000 * 2
+    assert not cutter.feed(speech[int(16000 * 0.6): 16000 * 3])  # the speaker goes on (the clip's words)
+    offered, closed = quiet_until_closed(2.0)
+    assert len(offered) == 1 and len(closed) == 1  # once for this pause, however long it lasts
+    assert is_final_of(offered[0], closed[0]) and not is_final_of(short_pause, closed[0])
+    assert closed[0].end_ms - closed[0].start_ms > 4500

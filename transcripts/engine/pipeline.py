@@ -116,9 +116,10 @@ class Engine:
         return self._result(recognised, duration, options, recognizer.name, recognizer.device.label, started)
 
     def transcribe_samples(self, samples: np.ndarray, options: TranscribeOptions, *,
-                           fallback: bool = True) -> TranscriptResult:
-        """Recognise 16 kHz mono samples already cut to speech (a live utterance): no VAD pass.
-        fallback=False decodes once, without Whisper's temperature fallback (see asr.py)."""
+                           live: bool = False, provisional: bool = False) -> TranscriptResult:
+        """Recognise 16 kHz mono samples already cut to speech: no VAD pass. live=True: a live
+        utterance, decoded as fast as the backend can (`Recognizer.recognize_utterance`; with
+        provisional=True, a partial result's quicker decode)."""
         options = options.validated()
         recognizer = self.models.get(options.model)
         started = time.perf_counter()
@@ -126,8 +127,12 @@ class Engine:
         language, probability, segments = options.language, 0.0, []
         whole = Span(0, -(-len(samples) * 1000 // SAMPLE_RATE))
         for span, speech in without_digital_silence([(whole, samples)]):  # nothing when all zeros
-            language, probability = recognizer.resolve_language(options, speech)
-            found = recognizer.recognize(speech, options, language, fallback=fallback)
+            if live:
+                found = recognizer.recognize_utterance(speech, options, provisional=provisional)
+                language = (found[0].language or language) if found else language
+            else:
+                language, probability = recognizer.resolve_language(options, speech)
+                found = recognizer.recognize(speech, options, language)
             segments = _shifted(found, span.start_ms / 1000, language)
         if language == AUTO:
             language = main_language(segments, AUTO) if segments else options.language

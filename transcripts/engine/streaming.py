@@ -2,7 +2,7 @@
 
 The seed product's approach, kept honest: Whisper-family models are not streaming models, so
 text comes per utterance (a "final" when VAD sees the speaker pause) plus "partials" — the open
-utterance recognised again about once a second. Sentence boundaries follow the pauses and can be
+utterance recognised again about twice a second. Sentence boundaries follow the pauses and can be
 imperfect. Memory holds only the open utterance and a little look-back, however long the session.
 """
 from __future__ import annotations
@@ -43,10 +43,15 @@ class StreamSettings:
     vad: VadOptions = VadOptions()
     # An utterance that runs on without a pause is cut here (final) and continues as a new one.
     max_utterance_ms: int = 20000
-    # The open utterance is offered for a partial result after this much more audio.
-    partial_every_ms: int = 1000
-    # VAD is run on this much audio at a time (FSMN works on whole chunks; 100 ms frames batched).
-    vad_chunk_ms: int = 300
+    # The open utterance is offered for a partial result once this much of it has arrived, then
+    # after every partial_every_ms more.
+    first_partial_ms: int = 300
+    partial_every_ms: int = 500
+    # VAD is run on this much audio at a time: a browser's frame. The end of speech is seen within
+    # a frame of it, and the final's decoding starts then (see `tentative`).
+    vad_chunk_ms: int = 100
+    # A pause this long starts the final's decoding before VAD has closed the utterance.
+    tentative_after_ms: int = 250
 
 
 class UtteranceCutter:
@@ -63,6 +68,7 @@ class UtteranceCutter:
         self.spans_taken = 0
         self.cut_until_ms = 0  # audio before this was already given out as a final
         self.last_partial_ms = 0
+        self.last_tentative: tuple[int, int] | None = None
 
     @property
     def vad_ms(self) -> int:
@@ -89,14 +95,33 @@ class UtteranceCutter:
         return closed
 
     def partial(self) -> Utterance | None:
-        """The open utterance so far, once `partial_every_ms` more of it has arrived since the last."""
+        """The open utterance so far, once `first_partial_ms` of it has arrived, then whenever
+        `partial_every_ms` more has since the last."""
         start = self._open_start()
-        if start is None or self.vad_ms - max(start, self.last_partial_ms) < self.settings.partial_every_ms:
+        if start is None:
+            return None
+        if self.last_partial_ms > start:
+            if self.vad_ms - self.last_partial_ms < self.settings.partial_every_ms:
+                return None
+        elif self.vad_ms - start < self.settings.first_partial_ms:
             return None
         if getattr(self.detector, "pausing", False):  # its final is due: a partial now would delay it
             return None
         self.last_partial_ms = self.vad_ms
         return Utterance(start, self.vad_ms, self._slice(start - self.pad_before, self.vad_ms))
+
+    def tentative(self) -> Utterance | None:
+        """The open utterance as its final will be, once its speaker has paused `tentative_after_ms`
+        (once per pause): decoding it now, while VAD waits out `min_silence_ms` to be sure, takes
+        that wait off the final's latency. The final is this utterance when VAD closes it with the
+        same start and end; if the speaker goes on, it is not (`is_final_of`)."""
+        start, pause = self._open_start(), getattr(self.detector, "pause_start", None)
+        if start is None or pause is None or pause <= start or self.vad_ms - pause < self.settings.tentative_after_ms:
+            return None
+        if self.last_tentative == (start, pause):
+            return None
+        self.last_tentative = (start, pause)
+        return Utterance(start, pause, self._slice(start - self.pad_before, min(pause + self.pad_after, self.vad_ms)))
 
     def _open_start(self) -> int | None:
         start = getattr(self.detector, "open_start", None)
@@ -137,6 +162,11 @@ class UtteranceCutter:
         if drop:
             self.buffer = self.buffer[drop:]
             self.buffer_start_ms += drop // MS
+
+
+def is_final_of(tentative: Utterance | None, closed: Utterance) -> bool:
+    """Whether a tentative utterance is the one VAD closed (same speech, same pause)."""
+    return tentative is not None and (tentative.start_ms, tentative.end_ms) == (closed.start_ms, closed.end_ms)
 
 
 def frames(samples: np.ndarray, frame_ms: int = 100) -> Iterator[bytes]:

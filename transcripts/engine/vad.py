@@ -168,6 +168,11 @@ class SileroDetector:
         """Open speech has gone quiet: it ends within min_silence_ms unless the speaker goes on."""
         return not self.final and self.state.silence_from is not None
 
+    @property
+    def pause_start(self) -> int | None:
+        """Where open speech went quiet (ms): its end, if the speaker does not go on."""
+        return self.state.silence_from if self.pausing else None
+
     def spans(self) -> list[Span]:
         """Closed spans; once the last chunk was fed, speech still open ends with the audio."""
         return self.state.closed_at_end() if self.final else list(self.state.spans)
