@@ -140,6 +140,8 @@ class StreamConsumer(AsyncWebsocketConsumer):
             await self.channel_layer.group_discard(self.access_group, self.channel_name)
         if getattr(self, "pump", None):
             self.pump.cancel()
+        if getattr(self, "tentative", None):
+            self.tentative[1].cancel()
 
     async def access_changed(self, event: dict) -> None:
         """The user's membership changed: a session they may no longer run stops, unsaved."""

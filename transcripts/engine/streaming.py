@@ -2,7 +2,7 @@
 
 The seed product's approach, kept honest: Whisper-family models are not streaming models, so
 text comes per utterance (a "final" when VAD sees the speaker pause) plus "partials" — the open
-utterance recognised again about twice a second. Sentence boundaries follow the pauses and can be
+utterance recognised again two or three times a second. Sentence boundaries follow the pauses and can be
 imperfect. Memory holds only the open utterance and a little look-back, however long the session.
 """
 from __future__ import annotations
@@ -45,8 +45,8 @@ class StreamSettings:
     max_utterance_ms: int = 20000
     # The open utterance is offered for a partial result once this much of it has arrived, then
     # after every partial_every_ms more.
-    first_partial_ms: int = 300
-    partial_every_ms: int = 500
+    first_partial_ms: int = 200
+    partial_every_ms: int = 400
     # VAD is run on this much audio at a time: a browser's frame. The end of speech is seen within
     # a frame of it, and the final's decoding starts then (see `tentative`).
     vad_chunk_ms: int = 100
