@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
 
@@ -252,12 +252,17 @@ class Engine:
                       recognised: _Recognised) -> None:
         """Members a packed window failed, each decoded on its own as faster-whisper's sequential
         `transcribe` would: first at temperature 0 (batched together, which gives the same text),
-        then, where that fails too, sequentially with Whisper's temperature fallback. What still
-        gives no text is reported as dropped, with the first failure's reason."""
+        then, where that fails too, with Whisper's temperature fallback. That last decode reads
+        the member alone, as a live utterance is read (an encoder input fitted to it, the decoder
+        alone retried on the same encoding), unless words must be timed. What still gives no text
+        is reported as dropped, with the first failure's reason."""
         for batch in _batches(_packed(members, max_ms=0), self.config.batch_size):
             for redo in _first_reasons(members, self._decode(recognizer, batch, options, recognised)):
                 member = redo.member
-                found = recognizer.recognize(member.samples, options, redo.language)
+                if options.word_timestamps:
+                    found = recognizer.recognize(member.samples, options, redo.language)
+                else:
+                    found = recognizer.recognize_utterance(member.samples, replace(options, language=redo.language))
                 start = member.span.start_ms / 1000
                 if found:
                     recognised.segments.extend(_shifted(found, start, redo.language))
