@@ -7,6 +7,8 @@ import json
 import os
 import signal
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,3 +64,15 @@ def start_server(data_dir: Path, *, workers: bool = False, **env_extra: str) -> 
     url = f"http://127.0.0.1:{port}"
     processes.wait_for(f"{url}/healthz", process)
     return Server(url, setup["tokens"], setup["teams"], process, data_dir)
+
+
+@contextmanager
+def serving(data_dir: Path, **kwargs) -> Iterator[Server]:
+    """A server for a module's tests (start_server's arguments); once they are done it is stopped,
+    and it must have logged no traceback."""
+    server = start_server(data_dir, **kwargs)
+    try:
+        yield server
+    finally:
+        output = server.stop()
+    assert "Traceback" not in output, output[-6000:]

@@ -12,17 +12,15 @@ import time
 
 import pytest
 
-from tests.platform_server import start_server
+from tests.platform_server import serving
 
 DECLARED = 400 * 2**20  # under the request limit: only the token can refuse it early
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    running = start_server(tmp_path_factory.mktemp("early-auth"))
-    yield running
-    output = running.stop()
-    assert "Traceback" not in output, output[-4000:]
+    with serving(tmp_path_factory.mktemp("early-auth")) as running:
+        yield running
 
 
 def _headers(path: str, authorization: str, length: int, expect: bool = True) -> bytes:

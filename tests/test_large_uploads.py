@@ -17,7 +17,7 @@ import psutil
 import pytest
 import requests
 
-from tests.platform_server import start_server
+from tests.platform_server import serving
 
 SIZE = 400 * 2**20
 pytestmark = pytest.mark.slow
@@ -25,10 +25,8 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    running = start_server(tmp_path_factory.mktemp("large-uploads"))
-    yield running
-    output = running.stop()
-    assert "Traceback" not in output, output[-4000:]
+    with serving(tmp_path_factory.mktemp("large-uploads")) as running:
+        yield running
 
 
 def _server_memory(server) -> int:

@@ -22,7 +22,7 @@ import numpy as np
 import pytest
 from playwright.sync_api import expect
 
-from tests.platform_server import PASSWORD, start_server
+from tests.platform_server import PASSWORD, serving
 from tests.speech import SHORT_MANDARIN
 from transcripts.engine.audio import SAMPLE_RATE, decode_audio, wav_bytes
 
@@ -47,10 +47,8 @@ def fake_microphone(clip: Path, out: Path) -> Path:
 def server(tmp_path_factory):
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium is missing at {CHROMIUM}: `make test` installs Debian's chromium package.")
-    running = start_server(tmp_path_factory.mktemp("browser-server"), workers=True, ASR_WORKERS="1")
-    yield running
-    output = running.stop()
-    assert "Traceback" not in output, output[-6000:]
+    with serving(tmp_path_factory.mktemp("browser-server"), workers=True, ASR_WORKERS="1") as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
