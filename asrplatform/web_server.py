@@ -56,7 +56,7 @@ class LimitedRequest(http_protocol.WebRequest):
 
     def gotLength(self, length: int | None) -> None:
         if length is not None and length > _limit():
-            self._refuse(413, b"Request Entity Too Large", refusal_body(self._path(), _limit()))
+            self._refuse_too_large()
             length = 0  # keep nothing of the body
         elif self._expects_continue() and (key := token_key(self.requestHeaders.getRawHeaders(b"authorization",
                                                                                                [None])[0])):
@@ -90,7 +90,7 @@ class LimitedRequest(http_protocol.WebRequest):
             return
         self.received += len(data)
         if self.received > _limit():
-            self._refuse(413, b"Request Entity Too Large", refusal_body(self._path(), _limit()))
+            self._refuse_too_large()
             return
         super().handleContentChunk(data)
 
@@ -102,6 +102,9 @@ class LimitedRequest(http_protocol.WebRequest):
 
     def _path(self) -> str:
         return getattr(self.channel, "_path", b"").decode("latin-1")
+
+    def _refuse_too_large(self) -> None:
+        self._refuse(413, b"Request Entity Too Large", refusal_body(self._path(), _limit()))
 
     def _refuse(self, status: int, reason: bytes, payload: bytes, extra: bytes = b"") -> None:
         """Answer now, without the application, and drop whatever of the body still comes."""

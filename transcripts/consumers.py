@@ -261,8 +261,8 @@ class StreamConsumer(AsyncWebsocketConsumer):
         """The final-to-be, shown as a partial as soon as it is decoded if VAD has not closed the
         utterance yet: the best text of it there is, and the speaker may go on."""
         result = await self._recognise_final(utterance)
-        if result is not None and result.text and self.tentative and self.tentative[0] is utterance:
-            await self.send(text_data=json.dumps({"type": "partial", "text": result.text}, ensure_ascii=False))
+        if self.tentative and self.tentative[0] is utterance:
+            await self._send_partial(result)
         return result
 
     async def _recognise_final(self, utterance: Utterance):
@@ -278,7 +278,9 @@ class StreamConsumer(AsyncWebsocketConsumer):
             return None
 
     async def _partial(self, utterance: Utterance) -> None:
-        result = await self._recognise(utterance, partial=True)
+        await self._send_partial(await self._recognise(utterance, partial=True))
+
+    async def _send_partial(self, result) -> None:
         if result is not None and result.text:
             await self.send(text_data=json.dumps({"type": "partial", "text": result.text}, ensure_ascii=False))
 

@@ -173,7 +173,9 @@ class WhisperRecognizer:
                                key=lambda found: found[1].avg_logprob)
             if not _loops(text, scores):
                 break
-        if not text or is_hallucination(scores) or _loops(text, scores):
+        else:
+            return []  # a loop at every temperature tried
+        if not text or is_hallucination(scores):
             return []
         return [Segment(start=0.0, end=seconds, text=text, language=language)]
 
