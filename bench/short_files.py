@@ -1,7 +1,7 @@
-"""Many short files: does letting windows of several files share a batch pay on this device?
+"""Many short files: does letting segments of several files share a batch pay on this device?
 
-Each of 16 short Mandarin clips (2-12 s, one window each) is decoded (a) in a batch of its own, as
-the engine does file by file, and (b) in batches of `batch_size` windows taken from different
+Each of 16 short Mandarin clips (2-12 s, one speech segment each) is decoded (a) in a batch of its own, as
+the engine does file by file, and (b) in batches of `batch_size` segments taken from different
 files. Same loaded model, same options, median of interleaved runs; the texts are compared too,
 since a shared batch must not change what a file says.
 """
@@ -11,6 +11,7 @@ from bench.common import CACHE_DIR, SPEECH_DIR, interleaved
 from tests.speech import MANDARIN
 from transcripts.engine import Engine, EngineConfig, TranscribeOptions
 from transcripts.engine.audio import decode_audio
+from transcripts.engine.coverage import Decoded
 
 
 def main(repeats: int = 3) -> dict:
@@ -20,16 +21,16 @@ def main(repeats: int = 3) -> dict:
     clips = [decode_audio(SPEECH_DIR / name).samples for name in MANDARIN * 4]
     size = engine.config.batch_size
 
-    def texts(found: list[list]) -> list[str]:
-        return ["".join(piece.segment.text for piece in pieces) for pieces in found]
+    def texts(found: list[Decoded]) -> list[str]:
+        return ["".join(segment.text for segment in decoded.segments) for decoded in found]
 
     def file_by_file() -> list[str]:
-        return texts([recognizer.recognize_windows([clip], options, "zh")[0] for clip in clips])
+        return texts([recognizer.recognize_windows([clip], options)[0] for clip in clips])
 
     def shared() -> list[str]:
-        found: list[list] = []
+        found: list[Decoded] = []
         for start in range(0, len(clips), size):
-            found += recognizer.recognize_windows(clips[start:start + size], options, "zh")
+            found += recognizer.recognize_windows(clips[start:start + size], options)
         return texts(found)
 
     file_by_file()  # warm-up

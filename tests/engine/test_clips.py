@@ -36,26 +36,3 @@ def test_digital_silence_is_trimmed_and_the_span_follows(leading, sounding, trai
 def test_a_clip_of_nothing_but_zeros_is_dropped():
     clips = [(Span(0, 100), np.zeros(1600, np.float32)), (Span(200, 300), np.ones(1600, np.float32))]
     assert [span for span, _ in without_digital_silence(clips)] == [Span(200, 300)]
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.integers(100, 30_000), min_size=1, max_size=30), st.integers(5_000, 30_000))
-def test_packed_windows_stay_under_the_maximum_and_place_each_member_at_its_offset(lengths, max_ms):
-    from transcripts.engine.packing import pack
-
-    spans, position = [], 0
-    for length in lengths:
-        position += 1000
-        spans.append(Span(position, position + min(length, max_ms)))
-        position += length
-    clips = [(s, np.zeros(s.duration_ms * 16, np.float32)) for s in spans]
-    windows = list(pack(clips, max_ms=max_ms))
-    assert [m.span for w in windows for m in w.members] == spans  # every clip, once, in order
-    for window in windows:
-        assert window.length <= max_ms * 16
-        assert len(window.samples) == window.length
-        audio = window.samples
-        for member in window.members:  # each member's audio sits exactly at its offset
-            start = round(member.offset * 16000)
-            assert start + len(member.samples) <= len(audio) and round(member.end * 16000) == start + len(member.samples)
-            assert member.seconds == member.span.duration_ms / 1000

@@ -1,69 +1,85 @@
-"""Which packed-window member each decoded piece belongs to, and which members are decoded again."""
+"""Whether a segment's first decoding covers it, how segments are batched, and what a segment
+whose decoding fails becomes: text from its second decoding, or a reported drop."""
+from dataclasses import replace
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.speech import MANDARIN, character_error_rate
+from transcripts.engine import TranscribeOptions
 from transcripts.engine.asr import in_loops, without_loops
-from transcripts.engine.coverage import HALLUCINATION, NO_TEXT, PARTLY_COVERED, SHARED_TEXT, Piece, attribute
-from transcripts.engine.packing import pack
+from transcripts.engine.audio import decode_audio, wav_bytes
+from transcripts.engine.coverage import HALLUCINATION, NO_TEXT, PARTLY_COVERED, uncovered
+from transcripts.engine.pipeline import BATCHES_SORTED, _batches
 from transcripts.engine.result import Segment
 from transcripts.engine.segments import Span
 
 
-def _window(*seconds: float):
-    """One window of members lasting `seconds` each, 10 s apart on the recording."""
-    clips = [(Span(i * 10_000, i * 10_000 + int(s * 1000)), np.ones(int(s * 16000), np.float32)) for i, s in enumerate(seconds)]
-    (window,) = pack(clips, max_ms=60_000)  # one window, whatever the lengths
-    return window
+def _segment(start: float, end: float) -> Segment:
+    return Segment(start=start, end=end, text="话")
 
 
-def _piece(start: float, end: float, text: str = "话", rejected: str | None = None) -> Piece:
-    return Piece(Segment(start=start, end=end, text=text), rejected)
-
-
-def test_each_piece_goes_to_the_member_it_overlaps_with_member_relative_times():
-    window = _window(3.0, 2.0)  # members at 0-3 and 3.3-5.3 inside the window
-    result = attribute(window, [_piece(0.0, 3.1, "甲"), _piece(3.2, 5.3, "乙")])
-    assert result.redo == {}
-    assert [[s.text for s in member] for member in result.segments] == [["甲"], ["乙"]]
-    assert (result.segments[1][0].start, result.segments[1][0].end) == (0.0, 2.0)  # clipped to the member
-
-
-def test_decoding_that_stopped_early_leaves_the_rest_to_be_decoded_again():
-    window = _window(3.0, 2.0, 4.0)
-    result = attribute(window, [_piece(0.0, 3.0)])
-    assert result.redo == {1: NO_TEXT, 2: NO_TEXT}
-    assert result.segments[1] == result.segments[2] == []
-
-
-def test_text_timed_across_two_utterances_is_given_to_neither():
-    window = _window(3.7, 3.7)  # a sentence Whisper timed 0-7.5 s, over both members
-    result = attribute(window, [_piece(0.0, 7.5)])
-    assert result.redo == {0: SHARED_TEXT, 1: SHARED_TEXT}
-
-
-def test_a_rejected_piece_sends_its_members_back_and_partial_text_is_not_kept():
-    window = _window(3.0, 8.0)
-    result = attribute(window, [_piece(0.0, 3.0, rejected=HALLUCINATION), _piece(3.3, 9.0, "半句")])
-    assert result.redo == {0: HALLUCINATION, 1: PARTLY_COVERED}  # 5.7 of 8 s covered: 2.3 s lost
-    assert result.segments == [[], []]
+def test_a_decoding_that_stopped_early_or_gave_nothing_is_not_covered():
+    assert uncovered([], 3.0) == NO_TEXT
+    assert uncovered([_segment(0.0, 3.0)], 8.0) == PARTLY_COVERED  # 5 s of 8 left behind
+    assert uncovered([_segment(0.4, 3.0), _segment(3.0, 7.5)], 8.0) is None  # the VAD padding after the last word
+    assert uncovered([_segment(0.3, 1.2)], 2.0) is None  # 0.8 s: a short segment's padding
+    assert uncovered([_segment(0.0, 10.0)], 14.0) == PARTLY_COVERED  # 4 s: more than a fifth
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.floats(0.5, 6.0), min_size=1, max_size=5), st.data())
-def test_every_member_is_either_covered_or_sent_back(lengths, data):
-    window = _window(*lengths)
-    pieces = []
-    for member in window.members:
-        if data.draw(st.booleans()):
-            pieces.append(_piece(member.offset, member.end, f"m{member.offset:.1f}"))
-    result = attribute(window, pieces)
-    for index, member in enumerate(window.members):
-        covered = [s for s in result.segments[index]]
-        assert bool(covered) != (index in result.redo)
-        assert all(0 <= s.start <= s.end <= member.seconds for s in covered)
-    kept = [s.text for member in result.segments for s in member]
-    assert kept == [p.segment.text for p in pieces]  # nothing lost, duplicated or reordered
+@given(st.lists(st.integers(1, 30_000), max_size=40), st.integers(1, 6))
+def test_every_segment_is_batched_once_with_segments_of_similar_length(lengths, size):
+    clips = [(Span(i * 40_000, i * 40_000 + length), np.zeros(length * 16, np.float32)) for i, length in enumerate(lengths)]
+    batches = list(_batches(iter(clips), size))
+    assert sorted(span for batch in batches for span, _ in batch) == [span for span, _ in clips]
+    assert all(1 <= len(batch) <= size for batch in batches)
+    group = size * BATCHES_SORTED  # sorted within each group of clips in recording order
+    flat = [span for batch in batches for span, _ in batch]
+    for start in range(0, len(clips), group):
+        spans = flat[start:start + group]
+        assert sorted(spans) == [span for span, _ in clips[start:start + group]]
+        assert [s.duration_ms for s in spans] == sorted(s.duration_ms for s in spans)
+
+
+def test_a_failed_first_decoding_is_decoded_again_and_reported_only_if_that_fails_too(engine, clips):
+    """The real model, with its first decoding made to fail: the second decoding still finds the
+    text; when that gives nothing as well, every segment is reported with the first reason."""
+    recognizer = engine.models.get("whisper-base")
+    clip = clips[MANDARIN[0]]
+    pause = np.zeros(16000, np.float32)
+    speech = decode_audio(clip.path).samples
+    audio = np.concatenate([pause, speech, pause])
+    options = TranscribeOptions(language="zh")
+    fast, again = recognizer.recognize_windows, recognizer.recognize_again
+    try:
+        recognizer.recognize_windows = lambda windows, opts: [replace(d, segments=[], failure=HALLUCINATION)
+                                                             for d in fast(windows, opts)]
+        result = engine.transcribe(wav_bytes(audio), options)
+        assert character_error_rate([clip.text], [result.text]) <= 0.2 and result.dropped == []
+        recognizer.recognize_again = lambda window, opts, failure: []
+        result = engine.transcribe(wav_bytes(audio), options)
+        assert result.text == "" and [d.reason for d in result.dropped] == [HALLUCINATION]
+        assert result.dropped[0].start < 1.5 and result.dropped[0].end > 1.0 + len(speech) / 16000 - 0.5
+    finally:
+        recognizer.recognize_windows, recognizer.recognize_again = fast, again
+
+
+def test_segments_decoded_together_give_the_text_each_gives_alone(engine, clips):
+    """Segments decoded together are encoded padded to the longest: a longer silent tail may move
+    a punctuation mark, not the words."""
+    recognizer = engine.models.get("whisper-base")
+    options = TranscribeOptions(language="zh")
+    audios = [decode_audio(clips[name].path).samples for name in MANDARIN]
+    together = recognizer.recognize_windows(audios, options)
+    alone = [recognizer.recognize_windows([audio], options)[0] for audio in audios]
+    for a, b in zip(together, alone):
+        assert character_error_rate(["".join(s.text for s in b.segments)], ["".join(s.text for s in a.segments)]) <= 0.05
+    for audio, decoded, name in zip(audios, together, MANDARIN):
+        assert decoded.failure is None and decoded.language == "zh"
+        assert all(0 <= s.start < s.end <= len(audio) / 16000 for s in decoded.segments)
+        assert character_error_rate([clips[name].text], ["".join(s.text for s in decoded.segments)]) <= 0.5
 
 
 def test_loops_are_found_and_collapsed_but_a_phrase_said_twice_is_kept():

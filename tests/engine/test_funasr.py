@@ -47,14 +47,14 @@ def test_windows_are_decoded_in_one_batch_in_their_order(engine, clips, tiny_mod
         mandarin = {name: (decode_audio(clips[name].path).samples, clips[name].text) for name in MANDARIN}
         recording = realistic_recording(mandarin, seed=3, noise_dbfs=-50, target_s=25)
         windows = [recording.samples[int(start * 16000):int(end * 16000)] for start, end, _ in recording.timeline[:4]]
-        batched = recognizer.recognize_windows(windows, options, "zh")
+        batched = recognizer.recognize_windows(windows, options)
         assert calls == [len(windows)]
-        alone = [recognizer.recognize_windows([window], options, "zh")[0] for window in windows]
+        alone = [recognizer.recognize_windows([window], options)[0] for window in windows]
         # Random weights sit near ties, so padding may change a late token; the windows may not swap.
-        same = sum([p.segment.text for p in a] == [p.segment.text for p in b] for a, b in zip(batched, alone))
+        same = sum([s.text for s in a.segments] == [s.text for s in b.segments] for a, b in zip(batched, alone))
         assert same >= len(windows) - 1
-        for window, pieces in zip(windows, batched):
-            assert pieces and all(p.segment.end <= len(window) / 16000 + 1e-3 for p in pieces)
+        for window, decoded in zip(windows, batched):
+            assert decoded.segments and all(s.end <= len(window) / 16000 + 1e-3 for s in decoded.segments)
 
         calls.clear()
         result = engine.transcribe(wav_bytes(recording.samples), options)

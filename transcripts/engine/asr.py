@@ -17,7 +17,7 @@ from faster_whisper.tokenizer import Tokenizer
 from faster_whisper.transcribe import get_compression_ratio
 
 from transcripts.engine.audio import SAMPLE_RATE
-from transcripts.engine.coverage import HALLUCINATION, Piece
+from transcripts.engine.coverage import HALLUCINATION, NO_TEXT, PARTLY_COVERED, Decoded, uncovered
 from transcripts.engine.device import DeviceChoice
 from transcripts.engine.errors import BrokenModelError, InvalidOptionError
 from transcripts.engine.funasr_output import output_segments
@@ -36,9 +36,6 @@ PositionCallback = Callable[[float], None]
 class Recognizer(Protocol):
     name: str
     device: DeviceChoice
-    # Whether several speech segments may share one window (Whisper: yes, its encoder always
-    # reads 30 s; FunASR models take each segment as a window of its own, windows still batched).
-    packs_windows: bool
 
     def resolve_language(self, options: TranscribeOptions, sample: np.ndarray) -> tuple[str, float]:
         """The language to decode in: the requested one (probability 1), or detected on `sample`."""
@@ -48,9 +45,12 @@ class Recognizer(Protocol):
     ) -> list[Segment]:
         """A whole recording, times relative to its start."""
 
-    def recognize_windows(self, windows: list[np.ndarray], options: TranscribeOptions, language: str) -> list[list[Piece]]:
-        """Several windows (<= 30 s each) at once; per window, the decoded pieces with times inside
-        it, those that fail the hallucination tests marked rejected (not dropped: the caller decides)."""
+    def recognize_windows(self, windows: list[np.ndarray], options: TranscribeOptions) -> list[Decoded]:
+        """Several speech segments (<= 30 s each), each decoded on its own, at once: per segment,
+        its text with times inside it, its language, and why it must be decoded again, if it must."""
+
+    def recognize_again(self, window: np.ndarray, options: TranscribeOptions, failure: str) -> list[Segment]:
+        """A segment `recognize_windows` failed for `failure`, decoded the slower, surer way."""
 
     def recognize_utterance(self, audio: np.ndarray, options: TranscribeOptions, *,
                             provisional: bool = False) -> list[Segment]:
@@ -61,14 +61,13 @@ class Recognizer(Protocol):
 
 
 class WhisperRecognizer:
-    """faster-whisper (CTranslate2) Whisper models; windows go through its batched pipeline."""
+    """faster-whisper (CTranslate2) Whisper models; speech segments decoded several at once."""
 
     def __init__(self, location: ModelLocation, device: DeviceChoice, threads: int = 0) -> None:
-        from faster_whisper import BatchedInferencePipeline, WhisperModel
+        from faster_whisper import WhisperModel
 
         self.name = location.name
         self.device = device
-        self.packs_windows = True
         self.english_only = location.english_only
         try:
             self.model = WhisperModel(
@@ -83,7 +82,6 @@ class WhisperRecognizer:
             raise BrokenModelError(
                 f"The model at {location.path} could not be loaded ({e}). Re-install it or pick another model."
             ) from e
-        self.batched = BatchedInferencePipeline(self.model)
 
     def resolve_language(self, options: TranscribeOptions, sample: np.ndarray) -> tuple[str, float]:
         if self.english_only:
@@ -132,12 +130,31 @@ class WhisperRecognizer:
                 on_position(piece.end)
         return without_loops(segments)
 
+    def _encode_fitted(self, audios: list[np.ndarray]) -> ctranslate2.StorageView:
+        """The encoder's reading of each audio (<= 30 s) followed by UTTERANCE_TAIL_S of silence, all
+        padded to the longest: CTranslate2 takes inputs shorter than Whisper's 30 s window, and
+        the encoder's cost grows with its input."""
+        features = [self.model.feature_extractor(audio)[:, :WINDOW_FRAMES] for audio in audios]
+        longest = max(f.shape[-1] for f in features)
+        frames = min(WINDOW_FRAMES, -(-(longest + UTTERANCE_TAIL_S * 100) // 100) * 100)
+        return self.model.encode(np.stack([np.pad(f, ((0, 0), (0, frames - f.shape[-1]))) for f in features]))
+
+    def _languages(self, options: TranscribeOptions, encoded: ctranslate2.StorageView,
+                   audios: list[np.ndarray]) -> list[tuple[str, float]]:
+        """The language of each encoded audio: the one asked for, or detected on its encoding."""
+        if options.language != AUTO or self.english_only:
+            return [self.resolve_language(options, audio) for audio in audios]
+        return [(found[0][0][2:-2], float(found[0][1])) for found in self.model.model.detect_language(encoded)]
+
+    def _tokenizer(self, language: str) -> Tokenizer:
+        return Tokenizer(self.model.hf_tokenizer, True, task="transcribe", language=language)
+
     def recognize_utterance(self, audio: np.ndarray, options: TranscribeOptions, *,
                             provisional: bool = False) -> list[Segment]:
         """The encoder reads the utterance and UTTERANCE_TAIL_S of silence after it instead of a
-        full 30 s window (CTranslate2 takes shorter inputs), and the text is decoded without
-        timestamps: a live utterance's times come from VAD. About twice as fast as faster-whisper's
-        `transcribe` at temperature 0, at the same accuracy (figures at UTTERANCE_TAIL_S).
+        full 30 s window, and the text is decoded without timestamps: a live utterance's times
+        come from VAD. About twice as fast as faster-whisper's `transcribe` at temperature 0, at
+        the same accuracy (figures at UTTERANCE_TAIL_S).
 
         A final is decoded with the beam asked for; when that loops ("昨天，昨天，昨天，…" on a
         noisy meeting utterance), the decoder alone runs again at Whisper's fallback temperatures
@@ -145,14 +162,9 @@ class WhisperRecognizer:
         provisional decode (a partial, decoded again soon) is greedy and never retried."""
         if len(audio) == 0:
             return []
-        features = self.model.feature_extractor(audio)[:, :WINDOW_FRAMES]
-        frames = min(WINDOW_FRAMES, -(-(features.shape[-1] + UTTERANCE_TAIL_S * 100) // 100) * 100)
-        encoded = self.model.encode(np.pad(features, ((0, 0), (0, frames - features.shape[-1]))))
-        if options.language == AUTO and not self.english_only:  # detected on the same short encoding
-            language = self.model.model.detect_language(encoded)[0][0][0][2:-2]
-        else:
-            language, _ = self.resolve_language(options, audio)
-        tokenizer = Tokenizer(self.model.hf_tokenizer, True, task="transcribe", language=language)
+        encoded = self._encode_fitted([audio])
+        ((language, _),) = self._languages(options, encoded, [audio])
+        tokenizer = self._tokenizer(language)
         prompt = self.model.get_prompt(tokenizer, [], without_timestamps=True,
                                        hotwords=" ".join(options.hotwords) or None)
         seconds = len(audio) / SAMPLE_RATE
@@ -163,11 +175,7 @@ class WhisperRecognizer:
             else:
                 search = {"beam_size": 1, "sampling_temperature": temperature, "sampling_topk": 0,
                           "num_hypotheses": BEST_OF}
-            results = self.model.model.generate(
-                encoded, [prompt], return_scores=True, return_no_speech_prob=True, suppress_blank=True,
-                suppress_tokens=[-1], max_length=min(self.model.max_length // 2, int(MAX_TOKENS_PER_S * seconds) + 10),
-                **search,
-            )[0]
+            results = self._generate(encoded, [prompt], seconds, **search)[0]
             text, scores = max((_scored(tokenizer, tokens, score, results.no_speech_prob)
                                 for tokens, score in zip(results.sequences_ids, results.scores)),
                                key=lambda found: found[1].avg_logprob)
@@ -179,22 +187,56 @@ class WhisperRecognizer:
             return []
         return [Segment(start=0.0, end=seconds, text=text, language=language)]
 
-    def recognize_windows(self, windows: list[np.ndarray], options: TranscribeOptions, language: str) -> list[list[Piece]]:
-        offsets = np.cumsum([0] + [len(w) for w in windows]) / SAMPLE_RATE
-        stamps = [{"start": float(offsets[i]), "end": float(offsets[i + 1])} for i in range(len(windows))]
-        pieces, _info = self.batched.transcribe(
-            np.concatenate(windows), clip_timestamps=stamps, batch_size=max(1, len(windows)),
-            vad_filter=False, without_timestamps=False, **self._common(options, language),
+    def _generate(self, encoded: ctranslate2.StorageView, prompts: list[list[int]], seconds: float, **search):
+        return self.model.model.generate(
+            encoded, prompts, return_scores=True, return_no_speech_prob=True, suppress_blank=True,
+            suppress_tokens=[-1], max_length=min(self.model.max_length // 2, int(MAX_TOKENS_PER_S * seconds) + 10),
+            **search,
         )
-        per_window: list[list[Piece]] = [[] for _ in windows]
-        for piece in pieces:
-            index = max(min(int(np.searchsorted(offsets, piece.start, side="right")) - 1, len(windows) - 1), 0)
-            rejected = HALLUCINATION if is_hallucination(piece) else None
-            per_window[index].append(Piece(_segment(piece, float(offsets[index])), rejected))
-        for window_pieces in per_window:
-            for index in in_loops([p.segment.text for p in window_pieces]):
-                window_pieces[index].rejected = HALLUCINATION
-        return per_window
+
+    def recognize_windows(self, windows: list[np.ndarray], options: TranscribeOptions) -> list[Decoded]:
+        """Each speech segment decoded on its own, as faster-whisper's `transcribe` would decode it
+        alone, but several at once and each read by an encoder fitted to its length
+        (`_encode_fitted`) instead of a 30 s window: with Whisper's timestamps, at temperature 0.
+        What needs more (a loop, text that fails the hallucination tests, a decode that stopped
+        before the segment's end) is marked failed for the pipeline to decode again. Words are
+        timed by faster-whisper's own `transcribe`, segment by segment."""
+        if options.word_timestamps:
+            return [self._decoded_alone(window, options) for window in windows]
+        encoded = self._encode_fitted(windows)
+        languages = self._languages(options, encoded, windows)
+        tokenizers = {language: self._tokenizer(language) for language, _ in languages}
+        hotwords = " ".join(options.hotwords) or None
+        prompts = [self.model.get_prompt(tokenizers[language], [], without_timestamps=False, hotwords=hotwords)
+                   for language, _ in languages]
+        results = self._generate(encoded, prompts, max(len(w) for w in windows) / SAMPLE_RATE,
+                                 beam_size=options.beam_size, max_initial_timestamp_index=MAX_INITIAL_TIMESTAMP_INDEX)
+        decoded = []
+        for window, (language, probability), result in zip(windows, languages, results):
+            tokenizer, tokens, seconds = tokenizers[language], result.sequences_ids[0], len(window) / SAMPLE_RATE
+            text, scores = _scored(tokenizer, [t for t in tokens if t < tokenizer.eot], result.scores[0],
+                                   result.no_speech_prob)
+            pieces, _seek, _single_ending = self.model._split_segments_by_timestamps(
+                tokenizer, tokens, 0.0, WINDOW_FRAMES, seconds, 0)
+            segments = _timed_segments(tokenizer, pieces, seconds, language)
+            failure = HALLUCINATION if _loops(text, scores) or is_hallucination(scores) else uncovered(segments, seconds)
+            decoded.append(Decoded(segments, language, probability, failure))
+        return decoded
+
+    def recognize_again(self, window: np.ndarray, options: TranscribeOptions, failure: str) -> list[Segment]:
+        """A segment `recognize_windows` failed, decoded with Whisper's temperature fallback: cut off
+        early, through faster-whisper's `transcribe` (its seek goes on after the first stop); else
+        as a final live utterance (the fitted encoding, only the decoder retried)."""
+        if failure == PARTLY_COVERED or options.word_timestamps:
+            return self._decoded_alone(window, options).segments
+        return self.recognize_utterance(window, options)
+
+    def _decoded_alone(self, window: np.ndarray, options: TranscribeOptions) -> Decoded:
+        language, probability = self.resolve_language(options, window)
+        segments = self.recognize(window, options, language)
+        for segment in segments:
+            segment.language = language
+        return Decoded(segments, language, probability, None if segments else NO_TEXT)
 
 
 WINDOW_FRAMES = 3000  # Whisper's 30 s window in 10 ms mel frames
@@ -203,6 +245,8 @@ WINDOW_FRAMES = 3000  # Whisper's 30 s window in 10 ms mel frames
 # window's 0.335 / 0.388 / 0.712 / 0.508, with 3 s 0.410 / 0.432 / 0.606 / 0.476 (2.4x faster),
 # with 8 s 0.341 / 0.396 / 0.653 / 0.492 (2.1x), with 15 s 0.329 / 0.367 / 0.671 / 0.492 (1.7x).
 UTTERANCE_TAIL_S = 8
+# Whisper's first timestamp is at most 1 s into the audio (faster-whisper's max_initial_timestamp).
+MAX_INITIAL_TIMESTAMP_INDEX = 50
 # Mandarin runs at about 5 characters a second, a token or two each: a decode going past this
 # is looping, and stopping it early keeps a loop from costing seconds of a live session.
 MAX_TOKENS_PER_S = 25
@@ -281,6 +325,17 @@ def without_loops(segments: list[Segment]) -> list[Segment]:
     return kept
 
 
+def _timed_segments(tokenizer: Tokenizer, pieces: list[dict], seconds: float, language: str) -> list[Segment]:
+    """faster-whisper's pieces of a decode split at its timestamps → segments inside `seconds`."""
+    segments = []
+    for piece in pieces:
+        text = tokenizer.decode([token for token in piece["tokens"] if token < tokenizer.eot]).strip()
+        if text:
+            segments.append(Segment(start=min(piece["start"], seconds), end=min(piece["end"], seconds), text=text,
+                                    language=language))
+    return segments
+
+
 def _segment(piece, offset: float) -> Segment:
     words = [Word(w.start - offset, w.end - offset, w.word, w.probability) for w in (piece.words or [])]
     return Segment(start=piece.start - offset, end=piece.end - offset, text=piece.text.strip(), words=words)
@@ -298,7 +353,6 @@ class FunASRRecognizer:
 
         self.name = location.name
         self.device = device
-        self.packs_windows = False
         self.batches = True  # until the model says it cannot
         try:
             with quiet_funasr_load():
@@ -346,8 +400,12 @@ class FunASRRecognizer:
             segment.language = segment.language or (options.language if options.language != AUTO else None)
         return segments
 
-    def recognize_windows(self, windows: list[np.ndarray], options: TranscribeOptions, language: str) -> list[list[Piece]]:
-        return [[Piece(segment) for segment in found] for found in self._batched(windows, options, language)]
+    def recognize_windows(self, windows: list[np.ndarray], options: TranscribeOptions) -> list[Decoded]:
+        return [Decoded(found, options.language, 0.0 if options.language == AUTO else 1.0, None if found else NO_TEXT)
+                for found in self._batched(windows, options, options.language)]
+
+    def recognize_again(self, window: np.ndarray, options: TranscribeOptions, failure: str) -> list[Segment]:
+        return []  # a FunASR model decodes a segment the same way every time
 
     def _batched(self, windows: list[np.ndarray], options: TranscribeOptions, language: str) -> list[list[Segment]]:
         """One generate() over all the windows where the model decodes batches (Paraformer,

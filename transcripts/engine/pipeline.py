@@ -1,7 +1,7 @@
-"""The flow of one recording: VAD → packed windows → batched recognition → script → ITN → result.
+"""The flow of one recording: VAD → speech segments, recognised several at once → script → ITN → result.
 
 Long recordings are decoded twice in streaming fashion: once for VAD (keeping only the speech
-spans and a 10 ms energy track), once to cut the speech out and recognise it window by window.
+spans and a 10 ms energy track), once to cut the speech out and recognise it segment by segment.
 Peak memory therefore does not grow with the length of the file beyond the spans and the text.
 """
 from __future__ import annotations
@@ -17,16 +17,14 @@ import numpy as np
 from transcripts.engine.asr import Recognizer, language_from_text
 from transcripts.engine.audio import SAMPLE_RATE, AudioSource, decode_audio, probe_duration
 from transcripts.engine.clips import array_chunks, iter_clips, stream_chunks, without_digital_silence
-from transcripts.engine.coverage import NO_TEXT, Piece, attribute
 from transcripts.engine.cues import joined_clauses, line_limit, split_into_cues
 from transcripts.engine.errors import AudioTooLongError
 from transcripts.engine.itn import inverse_normalize
 from transcripts.engine.languages import AUTO
 from transcripts.engine.manager import ModelManager
 from transcripts.engine.options import TranscribeOptions
-from transcripts.engine.packing import Member, Window, pack
 from transcripts.engine.result import Dropped, Segment, TranscriptResult, join_segments
-from transcripts.engine.segments import Span
+from transcripts.engine.segments import Span, with_lead_in
 from transcripts.engine.speakers import (
     SpeakerEmbeddings,
     SpeakerTurn,
@@ -43,6 +41,15 @@ from transcripts.engine.vad import SpeechMap, VadOptions, detect_speech
 ProgressCallback = Callable[[float, float, str], None]
 
 _CHINESE = ("zh", "yue")
+# The recogniser reads this much more audio before each speech segment than VAD's padding gives.
+# Inside a long recording Silero's onsets come up to 0.5 s later than on the same clip alone (its
+# LSTM state carries what came before), and "我有的时候…" lost its first words. Measured on
+# 3-minute realistic recordings (whisper-base; -60, -50, -45 dBFS at seeds 1 and 2, then digital
+# silence): CER with 0 ms 0.244 0.303 0.452 0.566 0.632 0.730 0.267 0.316; with 150 ms 0.242 0.290
+# 0.493 0.510 0.641 0.713 0.211 0.295; with 300 ms 0.229 0.279 0.505 0.569 0.590 0.762 0.176 0.266.
+RECOGNITION_LEAD_IN_MS = 300
+# Batches sorted by length together (see _batches): 4 x 30 s segments at most held at once.
+BATCHES_SORTED = 4
 
 
 @dataclass(frozen=True)
@@ -53,18 +60,10 @@ class EngineConfig:
     max_duration_s: float = 6 * 3600
     # Directories of models users bring (each subdirectory a model, named after it).
     model_dirs: tuple[Path, ...] = ()
-    # Packed windows decoded together. Memory is the limit: beam 5 keeps 5 cross-attention caches
-    # per window (about 90 MB each with whisper-base), so a batch of 8 peaked at 1.66 GB, 4 at
-    # 1.22 GB and 2 at 1.00 GB on ten minutes of Mandarin, in 37, 41 and 47 s.
+    # Speech segments decoded together. Memory is the limit: beam 5 keeps 5 cross-attention
+    # caches per segment (about 90 MB each with whisper-base at 30 s), so a batch of 8 peaked at
+    # 1.66 GB, 4 at 1.22 GB and 2 at 1.00 GB on ten minutes of Mandarin.
     batch_size: int = 4
-    # Speech is packed into windows of at most this long (and never over max_segment_ms). The
-    # encoder always reads 30 s, so fuller windows cost fewer passes (0.65 s each on this 2-core
-    # CPU). Long windows used to drop whole sentences; with segments a window failed decoded
-    # again (coverage.py) they no longer do. Measured on 3-minute realistic recordings
-    # (whisper-base): 15 s windows CER 0.245 / 0.430 / 0.649 / 0.276 in 21 / 25 / 57 / 21 s
-    # (-60, -50, -45 dBFS noise floor, digital silence); 28 s windows 0.236 / 0.400 / 0.616 /
-    # 0.283 in 18 / 18 / 41 / 9 s. 28 s leaves Whisper's last timestamps room inside 30 s.
-    window_ms: int = 28000
 
 
 @dataclass
@@ -201,99 +200,49 @@ class Engine:
                      embeddings: SpeakerEmbeddings | None = None) -> _Recognised:
         duration = speech.duration_ms / 1000
         recognised = _Recognised([], options.language, 0.0)
-        clips = without_digital_silence(iter_clips(chunks, speech.segments))
-        if embeddings is not None:
-            clips = embeddings.tap(clips)
-        max_ms = min(self.config.window_ms, options.max_segment_ms) if recognizer.packs_windows else 0
-        for batch in _batches(pack(clips, max_ms=max_ms), self.config.batch_size):
-            again = self._decode(recognizer, batch, options, recognised)
-            self._decode_alone(recognizer, self._decode_repacked(recognizer, again, max_ms, options, recognised),
-                               options, recognised)
-            report(batch[-1].end_ms / 1000, duration, "recognition")
+        clips = _cut_for_recognition(chunks, speech.segments, embeddings)
+        reached_ms = 0
+        for batch in _batches(clips, self.config.batch_size):
+            self._decode(recognizer, batch, options, recognised)
+            reached_ms = max(reached_ms, max(span.end_ms for span, _ in batch))
+            report(reached_ms / 1000, duration, "recognition")
         recognised.segments.sort(key=lambda s: s.start)
         recognised.language = main_language(recognised.segments, options.language)
         if embeddings is not None:
             recognised.turns = _turns(embeddings, options)
         return recognised
 
-    def _decode(self, recognizer: Recognizer, windows: list[Window], options: TranscribeOptions,
-                recognised: _Recognised) -> list[_Redo]:
-        """One batch of windows; each member's text goes into `recognised`, and the members the
-        window's decoding left uncovered are returned."""
-        audio = [window.samples for window in windows]  # joined once, used for detection and decoding
-        # With "auto" every window gets its own language (a recording may switch); a fixed one
-        # costs nothing here.
-        languages = [recognizer.resolve_language(options, samples) for samples in audio]
-        if recognised.probability == 0.0:
-            recognised.probability = languages[0][1]
-        again: list[_Redo] = []
-        for language in dict.fromkeys(language for language, _ in languages):
-            group = [i for i, (window_language, _) in enumerate(languages) if window_language == language]
-            found = recognizer.recognize_windows([audio[i] for i in group], options, language)
-            for index, pieces in zip(group, found):
-                again += self._settle(recognizer, windows[index], pieces, language, recognised)
-        return again
-
-    def _decode_repacked(self, recognizer: Recognizer, members: list[_Redo], max_ms: int,
-                         options: TranscribeOptions, recognised: _Recognised) -> list[_Redo]:
-        """Members a window failed, packed again into fewer windows: mostly they were cut off by a
-        decoder that stopped early, and decode in full once they lead a window (the seek
-        continuation the batched decoder lacks). One encoder pass per window instead of per
-        member; what fails again goes on to be decoded alone."""
-        windows = list(_packed(members, max_ms))
-        if len(windows) == len(members):  # nothing to gain: each would be alone anyway
-            return members
-        again = []
-        for batch in _batches(iter(windows), self.config.batch_size):
-            again += self._decode(recognizer, batch, options, recognised)
-        return _first_reasons(members, again)
-
-    def _decode_alone(self, recognizer: Recognizer, members: list[_Redo], options: TranscribeOptions,
-                      recognised: _Recognised) -> None:
-        """Members a packed window failed, each decoded on its own as faster-whisper's sequential
-        `transcribe` would: first at temperature 0 (batched together, which gives the same text),
-        then, where that fails too, with Whisper's temperature fallback. That last decode reads
-        the member alone, as a live utterance is read (an encoder input fitted to it, the decoder
-        alone retried on the same encoding), unless words must be timed. What still gives no text
-        is reported as dropped, with the first failure's reason."""
-        for batch in _batches(_packed(members, max_ms=0), self.config.batch_size):
-            for redo in _first_reasons(members, self._decode(recognizer, batch, options, recognised)):
-                member = redo.member
-                if options.word_timestamps:
-                    found = recognizer.recognize(member.samples, options, redo.language)
-                else:
-                    found = recognizer.recognize_utterance(member.samples, replace(options, language=redo.language))
-                start = member.span.start_ms / 1000
-                if found:
-                    recognised.segments.extend(_shifted(found, start, redo.language))
-                else:
-                    recognised.dropped.append(Dropped(start, member.span.end_ms / 1000, redo.reason))
-
-    def _settle(self, recognizer: Recognizer, window: Window, pieces: list[Piece], language: str,
-                recognised: _Recognised) -> list[_Redo]:
-        """Each member's text from the window's decoding; returns the members left uncovered."""
-        if not recognizer.packs_windows:  # one segment per window: decoding it again gives the same
-            (member,) = window.members
-            found = [piece.segment for piece in pieces if not piece.rejected]
-            recognised.segments.extend(_shifted(found, member.span.start_ms / 1000, language))
-            if not found:
-                recognised.dropped.append(Dropped(member.span.start_ms / 1000, member.span.end_ms / 1000, NO_TEXT))
-            return []
-        attribution = attribute(window, pieces)
-        again = []
-        for index, member in enumerate(window.members):
-            if index in attribution.redo:
-                again.append(_Redo(member, language, attribution.redo[index]))
-            else:
-                recognised.segments.extend(_shifted(attribution.segments[index], member.span.start_ms / 1000, language))
-        return again
+    def _decode(self, recognizer: Recognizer, batch: list[tuple[Span, np.ndarray]], options: TranscribeOptions,
+                recognised: _Recognised) -> None:
+        """One batch of speech segments, each decoded on its own; those the fast decoding failed are
+        decoded again the slow way (`Recognizer.recognize_again`), and what still gives no text is
+        reported as dropped, with the first failure's reason."""
+        for (span, samples), decoded in zip(batch, recognizer.recognize_windows([s for _, s in batch], options)):
+            if recognised.probability == 0.0:
+                recognised.probability = decoded.probability
+            start, language = span.start_ms / 1000, decoded.language
+            found = decoded.segments
+            if decoded.failure:
+                found = recognizer.recognize_again(samples, replace(options, language=language), decoded.failure)
+                language = (found[0].language or language) if found else language
+            if found:
+                recognised.segments.extend(_shifted(found, start, language))
+            elif decoded.failure:
+                recognised.dropped.append(Dropped(start, span.end_ms / 1000, decoded.failure))
 
 
-@dataclass
-class _Redo:
-    member: Member
-    language: str
-    reason: str
+def _cut_for_recognition(chunks: Iterable[np.ndarray], segments: list[Span],
+                         embeddings: SpeakerEmbeddings | None) -> Iterator[tuple[Span, np.ndarray]]:
+    """The speech segments cut out as the audio streams past, each with RECOGNITION_LEAD_IN_MS
+    more before it for the recogniser, digital silence trimmed; the speaker stage, when on, gets
+    each segment as VAD shaped it."""
+    widened = with_lead_in(segments, RECOGNITION_LEAD_IN_MS)
+    for segment, (span, samples) in zip(segments, iter_clips(chunks, widened)):
+        if embeddings is not None:
+            lead = (segment.start_ms - span.start_ms) * SAMPLE_RATE // 1000
+            for start, own in without_digital_silence([(segment, samples[lead:])]):
+                embeddings.add(start.start_ms / 1000, own)
+        yield from without_digital_silence([(span, samples)])
 
 
 def _turns(embeddings: SpeakerEmbeddings, options: TranscribeOptions) -> list[SpeakerTurn]:
@@ -311,20 +260,13 @@ def speaker_turns_alone(source: AudioSource | np.ndarray, options: TranscribeOpt
     return _turns(embeddings, options)
 
 
-def _packed(members: list[_Redo], max_ms: int) -> Iterator[Window]:
-    """Failed members packed into new windows (max_ms=0: each alone)."""
-    return pack(((redo.member.span, redo.member.samples) for redo in members), max_ms=max_ms)
-
-
-def _first_reasons(earlier: list[_Redo], later: list[_Redo]) -> list[_Redo]:
-    """`later` failures, each keeping the reason its member failed for first."""
-    first = {redo.member.span: redo.reason for redo in earlier}
-    return [_Redo(redo.member, redo.language, first.get(redo.member.span, redo.reason)) for redo in later]
-
-
-def _batches(windows: Iterator[Window], size: int) -> Iterator[list[Window]]:
-    while batch := list(islice(windows, size)):
-        yield batch
+def _batches(clips: Iterator[tuple[Span, np.ndarray]], size: int) -> Iterator[list[tuple[Span, np.ndarray]]]:
+    """Speech segments in batches of `size`, each batch of similar lengths: segments decoded together
+    are encoded padded to the longest (`WhisperRecognizer.recognize_windows`), so each group of
+    BATCHES_SORTED batches is sorted by length first."""
+    while group := sorted(islice(clips, size * BATCHES_SORTED), key=lambda clip: len(clip[1])):
+        for start in range(0, len(group), size):
+            yield group[start:start + size]
 
 
 def _shifted(segments: list[Segment], offset: float, language: str) -> list[Segment]:

@@ -37,7 +37,7 @@ class Dropped:
 
     start: float
     end: float
-    # coverage.NO_TEXT, HALLUCINATION, SHARED_TEXT or PARTLY_COVERED: what failed in the packed
+    # coverage.NO_TEXT, HALLUCINATION or PARTLY_COVERED: what failed in the segment's first
     # window before the segment was decoded again on its own (and gave nothing).
     reason: str
 

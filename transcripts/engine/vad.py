@@ -62,7 +62,8 @@ class VadOptions:
     # 100 ms after (doubling its own 100 ms look-ahead, which can clip a final syllable; 200 ms
     # overshot the shared clips' ends by up to 385 ms). Silero: 300 ms both sides, as its
     # spans are tight around voiced frames (faster-whisper uses 400 ms; 300 keeps segments within
-    # 300 ms of the shared clips' own ends).
+    # 300 ms of the shared clips' own ends). The recogniser reads a little more before each
+    # segment (pipeline.RECOGNITION_LEAD_IN_MS).
     pad_ms: int | None = None
     # Neighbouring spans closer than this are joined (up to max_segment_ms).
     merge_gap_ms: int = 500
