@@ -15,7 +15,7 @@ that kept the automatic count within one of the truth on both.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -23,7 +23,6 @@ import numpy as np
 
 from transcripts.engine.audio import SAMPLE_RATE
 from transcripts.engine.result import Segment
-from transcripts.engine.segments import Span
 
 WINDOW_S = 1.5
 HOP_S = 0.75
@@ -90,12 +89,6 @@ class SpeakerEmbeddings:
             return
         self.vectors.extend(_embed(samples * self.gain, ranges, self.device))
         self.windows.extend((start_s + a / SAMPLE_RATE, start_s + b / SAMPLE_RATE) for a, b in ranges)
-
-    def tap(self, clips: Iterable[tuple[Span, np.ndarray]]) -> Iterator[tuple[Span, np.ndarray]]:
-        """Pass clips through unchanged, embedding each on the way."""
-        for span, samples in clips:
-            self.add(span.start_ms / 1000, samples)
-            yield span, samples
 
     def turns(self, num_speakers: int | None = None, min_speakers: int | None = None,
               max_speakers: int | None = None) -> list[SpeakerTurn]:
