@@ -43,10 +43,13 @@ ProgressCallback = Callable[[float, float, str], None]
 _CHINESE = ("zh", "yue")
 # The recogniser reads this much more audio before each speech segment than VAD's padding gives.
 # Inside a long recording Silero's onsets come up to 0.5 s later than on the same clip alone (its
-# LSTM state carries what came before), and "我有的时候…" lost its first words. Measured on
-# 3-minute realistic recordings (whisper-base; -60, -50, -45 dBFS at seeds 1 and 2, then digital
-# silence): CER with 0 ms 0.244 0.303 0.452 0.566 0.632 0.730 0.267 0.316; with 150 ms 0.242 0.290
-# 0.493 0.510 0.641 0.713 0.211 0.295; with 300 ms 0.229 0.279 0.505 0.569 0.590 0.762 0.176 0.266.
+# LSTM state carries what came before), and "我有的时候…" lost its first words. Measured as VAD
+# padding before (so merges moved too) on 3-minute realistic recordings (whisper-base; -60, -50,
+# -45 dBFS at seeds 1 and 2, then digital silence), CER with 0 ms more 0.244 0.303 0.452 0.566
+# 0.632 0.730 0.267 0.316 (3.51 in all); 150 ms 0.242 0.290 0.493 0.510 0.641 0.713 0.211 0.295
+# (3.40); 300 ms 0.229 0.279 0.505 0.569 0.590 0.762 0.176 0.266 (3.38); 500 ms 0.220 0.273 0.460
+# 0.649 0.636 0.778 0.189 0.258 (3.46). As this lead-in: 0.229 0.279 0.484 0.560 0.575 0.721 0.176
+# 0.266 (bench/long_audio.py).
 RECOGNITION_LEAD_IN_MS = 300
 # Batches sorted by length together (see _batches): 4 x 30 s segments at most held at once.
 BATCHES_SORTED = 4
