@@ -147,7 +147,9 @@ class WhisperRecognizer:
         return [(found[0][0][2:-2], float(found[0][1])) for found in self.model.model.detect_language(encoded)]
 
     def _tokenizer(self, language: str) -> Tokenizer:
-        return Tokenizer(self.model.hf_tokenizer, True, task="transcribe", language=language)
+        # An English-only model's prompt has no language or task token (as faster-whisper builds it).
+        return Tokenizer(self.model.hf_tokenizer, self.model.model.is_multilingual, task="transcribe",
+                         language=language)
 
     def recognize_utterance(self, audio: np.ndarray, options: TranscribeOptions, *,
                             provisional: bool = False) -> list[Segment]:
