@@ -97,17 +97,15 @@ class WhisperRecognizer:
         language, probability, _ = self.model.detect_language(sample[: 30 * SAMPLE_RATE])
         return language, float(probability)
 
-    def _common(self, options: TranscribeOptions, language: str) -> dict:
+    def transcribe_kwargs(self, options: TranscribeOptions, language: str | None) -> dict:
+        """The arguments for faster-whisper's own `transcribe` (the benchmark's baseline uses them)."""
         return {
             "language": language,
             "beam_size": options.beam_size,
             "word_timestamps": options.word_timestamps,
             "hotwords": " ".join(options.hotwords) or None,
+            "vad_filter": False,
         }
-
-    def transcribe_kwargs(self, options: TranscribeOptions, language: str | None) -> dict:
-        """The arguments for faster-whisper's own `transcribe` (the benchmark's baseline uses them)."""
-        return {**self._common(options, language), "vad_filter": False}
 
     def recognize(
         self, audio: np.ndarray, options: TranscribeOptions, language: str, on_position: PositionCallback | None = None,
@@ -125,7 +123,7 @@ class WhisperRecognizer:
         segments = []
         for piece in pieces:
             if not is_hallucination(piece):
-                segments.append(_segment(piece, 0.0))
+                segments.append(_segment(piece))
             if on_position:
                 on_position(piece.end)
         return without_loops(segments)
@@ -229,7 +227,9 @@ class WhisperRecognizer:
         """A segment `recognize_windows` failed, decoded with Whisper's temperature fallback: cut off
         early, through faster-whisper's `transcribe` (its seek goes on after the first stop); else
         as a final live utterance (the fitted encoding, only the decoder retried)."""
-        if failure == PARTLY_COVERED or options.word_timestamps:
+        if options.word_timestamps:
+            return []  # recognize_windows already decoded it through `transcribe`, the surer way
+        if failure == PARTLY_COVERED:
             return self._decoded_alone(window, options).segments
         return self.recognize_utterance(window, options)
 
@@ -261,8 +261,8 @@ class DecodeScores:
     avg_logprob: float
 
 
-# Whisper's own thresholds (openai/whisper transcribe.py), applied to every decoded segment:
-# batched decoding has no temperature fallback to catch these.
+# Whisper's own thresholds (openai/whisper transcribe.py), applied to every decoded segment: the
+# first, batched decode has no temperature fallback; what fails them is decoded again with it.
 COMPRESSION_RATIO_MAX = 2.4  # "a fără, a fără, a fără, ..." compresses far better than speech
 NO_SPEECH_PROBABILITY_MAX = 0.6
 AVERAGE_LOG_PROBABILITY_MIN = -1.0
@@ -338,9 +338,9 @@ def _timed_segments(tokenizer: Tokenizer, pieces: list[dict], seconds: float, la
     return segments
 
 
-def _segment(piece, offset: float) -> Segment:
-    words = [Word(w.start - offset, w.end - offset, w.word, w.probability) for w in (piece.words or [])]
-    return Segment(start=piece.start - offset, end=piece.end - offset, text=piece.text.strip(), words=words)
+def _segment(piece) -> Segment:
+    words = [Word(w.start, w.end, w.word, w.probability) for w in (piece.words or [])]
+    return Segment(start=piece.start, end=piece.end, text=piece.text.strip(), words=words)
 
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
