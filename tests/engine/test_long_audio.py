@@ -19,7 +19,7 @@ from tests.speech import (
 from transcripts.engine import TranscribeOptions
 from transcripts.engine.audio import decode_audio, wav_bytes
 from transcripts.engine.pipeline import RECOGNITION_LEAD_IN_MS
-from transcripts.engine.segments import with_lead_in
+from transcripts.engine.segments import pad
 from transcripts.engine.text import convert_chinese_script
 from transcripts.engine.vad import detect_speech
 
@@ -67,7 +67,7 @@ def test_every_stretch_of_speech_is_covered_by_text_or_reported(engine, mandarin
         reported = [d for d in result.dropped if d.start < end and d.end > start]
         assert texts or reported, (start, end)
     # Each segment's text comes from its own stretch of speech (as the recogniser reads it), never a neighbour's
-    read = with_lead_in(found, RECOGNITION_LEAD_IN_MS)
+    read = pad(found, RECOGNITION_LEAD_IN_MS, len(recording.samples) * 1000 // 16000, end_pad_ms=0)
     assert all(any(span.start_ms / 1000 - 0.01 <= s.start <= s.end <= span.end_ms / 1000 + 0.01 for span in read)
                for s in result.segments)
     # Text is timed inside the utterances, never in the pauses between them, and every utterance

@@ -2,7 +2,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transcripts.engine.segments import FRAME_MS, Span, drop_short, merge_close, pad, shape, split_long, with_lead_in
+from transcripts.engine.segments import FRAME_MS, Span, drop_short, merge_close, pad, shape, split_long
 
 
 @st.composite
@@ -61,12 +61,12 @@ def test_padding_can_differ_before_and_after():
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 3000), st.integers(1, 5000)), max_size=20), st.integers(0, 1000))
-def test_a_lead_in_never_reaches_back_into_the_segment_before(gaps_and_lengths, lead_ms):
+def test_padding_before_only_never_reaches_back_into_the_segment_before(gaps_and_lengths, lead_ms):
     spans, position = [], 0
     for gap, length in gaps_and_lengths:
         spans.append(Span(position + gap, position + gap + length))
         position = spans[-1].end_ms
-    widened = with_lead_in(spans, lead_ms)
+    widened = pad(spans, lead_ms, position, end_pad_ms=0)  # the recogniser's lead-in
     assert [s.end_ms for s in widened] == [s.end_ms for s in spans]
     for index, (wide, span) in enumerate(zip(widened, spans)):
         low = spans[index - 1].end_ms if index else 0

@@ -24,7 +24,7 @@ from transcripts.engine.languages import AUTO
 from transcripts.engine.manager import ModelManager
 from transcripts.engine.options import TranscribeOptions
 from transcripts.engine.result import Dropped, Segment, TranscriptResult, join_segments
-from transcripts.engine.segments import Span, with_lead_in
+from transcripts.engine.segments import Span, pad
 from transcripts.engine.speakers import (
     SpeakerEmbeddings,
     SpeakerTurn,
@@ -51,7 +51,7 @@ _CHINESE = ("zh", "yue")
 # 0.649 0.636 0.778 0.189 0.258 (3.46). As this lead-in: 0.229 0.279 0.484 0.560 0.575 0.721 0.176
 # 0.266 (bench/long_audio.py).
 RECOGNITION_LEAD_IN_MS = 300
-# Batches sorted by length together (see _batches): 4 x 30 s segments at most held at once.
+# Batches sorted by length together (see _batches): 16 segments of at most 30 s held at once.
 BATCHES_SORTED = 4
 
 
@@ -203,7 +203,7 @@ class Engine:
                      embeddings: SpeakerEmbeddings | None = None) -> _Recognised:
         duration = speech.duration_ms / 1000
         recognised = _Recognised([], options.language, 0.0)
-        clips = _cut_for_recognition(chunks, speech.segments, embeddings)
+        clips = _cut_for_recognition(chunks, speech, embeddings)
         reached_ms = 0
         for batch in _batches(clips, self.config.batch_size):
             self._decode(recognizer, batch, options, recognised)
@@ -234,13 +234,13 @@ class Engine:
                 recognised.dropped.append(Dropped(start, span.end_ms / 1000, decoded.failure))
 
 
-def _cut_for_recognition(chunks: Iterable[np.ndarray], segments: list[Span],
+def _cut_for_recognition(chunks: Iterable[np.ndarray], speech: SpeechMap,
                          embeddings: SpeakerEmbeddings | None) -> Iterator[tuple[Span, np.ndarray]]:
     """The speech segments cut out as the audio streams past, each with RECOGNITION_LEAD_IN_MS
     more before it for the recogniser, digital silence trimmed; the speaker stage, when on, gets
     each segment as VAD shaped it."""
-    widened = with_lead_in(segments, RECOGNITION_LEAD_IN_MS)
-    for segment, (span, samples) in zip(segments, iter_clips(chunks, widened)):
+    widened = pad(speech.segments, RECOGNITION_LEAD_IN_MS, speech.duration_ms, end_pad_ms=0)
+    for segment, (span, samples) in zip(speech.segments, iter_clips(chunks, widened)):
         if embeddings is not None:
             lead = (segment.start_ms - span.start_ms) * SAMPLE_RATE // 1000
             for start, own in without_digital_silence([(segment, samples[lead:])]):

@@ -45,15 +45,6 @@ def pad(spans: Sequence[Span], pad_ms: int, duration_ms: int, end_pad_ms: int | 
     return padded
 
 
-def with_lead_in(spans: Sequence[Span], lead_ms: int) -> list[Span]:
-    """Each span started up to `lead_ms` earlier, never before the end of the one before it."""
-    widened: list[Span] = []
-    for span in spans:
-        low = widened[-1].end_ms if widened else 0
-        widened.append(Span(min(span.start_ms, max(low, span.start_ms - lead_ms, 0)), span.end_ms))
-    return widened
-
-
 def merge_close(spans: Sequence[Span], max_gap_ms: int, max_segment_ms: int) -> list[Span]:
     """Join neighbours separated by at most `max_gap_ms` while the result stays <= max_segment_ms.
 
