@@ -114,8 +114,10 @@ class WhisperRecognizer:
         # itself when Whisper seeks on inside the window ("她的肩膀吓唬了" nine times over, measured
         # on a noisy meeting clip); across windows of a long recording it keeps terms consistent.
         conditioned = len(audio) > 30 * SAMPLE_RATE
-        # The temperature fallback samples; a fixed seed makes the same audio give the same text
-        # (on music it sometimes sampled a line that passed the hallucination tests, sometimes not).
+        # The temperature fallback samples (on music it sometimes sampled a line that passed the
+        # hallucination tests, sometimes not). The seed fixes only a fresh thread's first samples:
+        # CTranslate2 does not reset its generators (OpenNMT/CTranslate2#1757, open), so the same
+        # audio can still give different text from one call to the next where Whisper falls back.
         ctranslate2.set_random_seed(SAMPLING_SEED)
         pieces, _info = self.model.transcribe(
             audio, condition_on_previous_text=conditioned, **self.transcribe_kwargs(options, language),
@@ -128,13 +130,13 @@ class WhisperRecognizer:
                 on_position(piece.end)
         return without_loops(segments)
 
-    def _encode_fitted(self, audios: list[np.ndarray]) -> ctranslate2.StorageView:
-        """The encoder's reading of each audio (<= 30 s) followed by UTTERANCE_TAIL_S of silence, all
-        padded to the longest: CTranslate2 takes inputs shorter than Whisper's 30 s window, and
-        the encoder's cost grows with its input."""
+    def _encode_fitted(self, audios: list[np.ndarray], tail_s: float) -> ctranslate2.StorageView:
+        """The encoder's reading of each audio (<= 30 s) followed by `tail_s` of silence, all padded
+        to the longest: CTranslate2 takes inputs shorter than Whisper's 30 s window, and the
+        encoder's and decoder's costs grow with its input."""
         features = [self.model.feature_extractor(audio)[:, :WINDOW_FRAMES] for audio in audios]
         longest = max(f.shape[-1] for f in features)
-        frames = min(WINDOW_FRAMES, -(-(longest + UTTERANCE_TAIL_S * 100) // 100) * 100)
+        frames = min(WINDOW_FRAMES, -(-(longest + int(tail_s * 100)) // 100) * 100)
         return self.model.encode(np.stack([np.pad(f, ((0, 0), (0, frames - f.shape[-1]))) for f in features]))
 
     def _languages(self, options: TranscribeOptions, encoded: ctranslate2.StorageView,
@@ -162,7 +164,7 @@ class WhisperRecognizer:
         provisional decode (a partial, decoded again soon) is greedy and never retried."""
         if len(audio) == 0:
             return []
-        encoded = self._encode_fitted([audio])
+        encoded = self._encode_fitted([audio], UTTERANCE_TAIL_S)
         ((language, _),) = self._languages(options, encoded, [audio])
         tokenizer = self._tokenizer(language)
         prompt = self.model.get_prompt(tokenizer, [], without_timestamps=True,
@@ -196,14 +198,14 @@ class WhisperRecognizer:
 
     def recognize_windows(self, windows: list[np.ndarray], options: TranscribeOptions) -> list[Decoded]:
         """Each speech segment decoded on its own, as faster-whisper's `transcribe` would decode it
-        alone, but several at once and each read by an encoder fitted to its length
-        (`_encode_fitted`) instead of a 30 s window: with Whisper's timestamps, at temperature 0.
+        alone, but several at once and each read by an encoder fitted to its length (the segment
+        and SEGMENT_TAIL_S) instead of a 30 s window: with Whisper's timestamps, at temperature 0.
         What needs more (a loop, text that fails the hallucination tests, a decode that stopped
         before the segment's end) is marked failed for the pipeline to decode again. Words are
         timed by faster-whisper's own `transcribe`, segment by segment."""
         if options.word_timestamps:
             return [self._decoded_alone(window, options) for window in windows]
-        encoded = self._encode_fitted(windows)
+        encoded = self._encode_fitted(windows, SEGMENT_TAIL_S)
         languages = self._languages(options, encoded, windows)
         tokenizers = {language: self._tokenizer(language) for language, _ in languages}
         hotwords = " ".join(options.hotwords) or None
@@ -247,6 +249,13 @@ WINDOW_FRAMES = 3000  # Whisper's 30 s window in 10 ms mel frames
 # window's 0.335 / 0.388 / 0.712 / 0.508, with 3 s 0.410 / 0.432 / 0.606 / 0.476 (2.4x faster),
 # with 8 s 0.341 / 0.396 / 0.653 / 0.492 (2.1x), with 15 s 0.329 / 0.367 / 0.671 / 0.492 (1.7x).
 UTTERANCE_TAIL_S = 8
+# Silence the encoder reads after each speech segment of a recording. Measured on 3-minute
+# realistic recordings (whisper-base, zh, beam 5; -60, -50, -45 dBFS and digital silence, seeds
+# 1-4, 16 in all, in one process): summed CER with 8 s 6.482 in 174.6 s, with 4 s 6.355 in
+# 116.8 s, with 3 s 6.484 in 114.1 s; earlier, on seeds 1-2, 30 s (a full window) 3.212 against
+# 3.255 with 8 s, in twice the time, and 2 s 3.308. Accuracy holds down to 3 s, and 4 s is 1.5x
+# faster than 8 s.
+SEGMENT_TAIL_S = 4
 # Whisper's first timestamp is at most 1 s into the audio (faster-whisper's max_initial_timestamp).
 MAX_INITIAL_TIMESTAMP_INDEX = 50
 # Mandarin runs at about 5 characters a second, a token or two each: a decode going past this
