@@ -5,7 +5,7 @@ import pytest
 
 from tests.speech import MANDARIN, character_error_rate, realistic_recording, word_error_rate
 from transcripts.engine import TranscribeOptions
-from transcripts.engine.asr import repeats_a_phrase
+from transcripts.engine.asr import in_written_language, repeats_a_phrase
 from transcripts.engine.audio import decode_audio
 
 pytestmark = pytest.mark.slow
@@ -51,6 +51,14 @@ def test_a_final_is_never_a_decoding_loop(engine, clips):
         finals.append(engine.transcribe_samples(cut, TranscribeOptions(language="zh"), live=True).text)
     assert not [text for text in finals if repeats_a_phrase(text)], finals
     assert sum(bool(text) for text in finals) >= 10, finals
+    assert all(in_written_language(text, "zh") for text in finals), finals  # no sample in English
+
+
+def test_text_plainly_in_another_language_is_told_apart():
+    assert not in_written_language("首先, Talking about this technique, we are talking about the ancient", "zh")
+    assert in_written_language("用 iPhone 测试一下", "zh") and in_written_language("OK", "en")
+    assert in_written_language("甚至出现交易几乎停滞的情况", "yue") and in_written_language("", "zh")
+    assert in_written_language("Jeden, der diese Software", "de")  # only Han-written languages are checked
 
 
 def test_a_repeated_phrase_is_told_from_speech():

@@ -160,7 +160,9 @@ class WhisperRecognizer:
 
         A final is decoded with the beam asked for; when that loops ("昨天，昨天，昨天，…" on a
         noisy meeting utterance), the decoder alone runs again at Whisper's fallback temperatures
-        on the same encoding, as faster-whisper's `transcribe` does, until a text passes. A
+        on the same encoding, as faster-whisper's `transcribe` does, until a text passes; a
+        sample written plainly in another language than the one decoded in does not pass (a
+        decode at temperature 0 is taken as written: a Mandarin speaker's "OK" stays). A
         provisional decode (a partial, decoded again soon) is greedy and never retried."""
         if len(audio) == 0:
             return []
@@ -178,13 +180,16 @@ class WhisperRecognizer:
                 search = {"beam_size": 1, "sampling_temperature": temperature, "sampling_topk": 0,
                           "num_hypotheses": BEST_OF}
             results = self._generate(encoded, [prompt], seconds, **search)[0]
-            text, scores = max((_scored(tokenizer, tokens, score, results.no_speech_prob)
-                                for tokens, score in zip(results.sequences_ids, results.scores)),
-                               key=lambda found: found[1].avg_logprob)
+            written = [found for found in (_scored(tokenizer, tokens, score, results.no_speech_prob)
+                                           for tokens, score in zip(results.sequences_ids, results.scores))
+                       if temperature == 0.0 or in_written_language(found[0], language)]
+            if not written:
+                continue
+            text, scores = max(written, key=lambda found: found[1].avg_logprob)
             if not _loops(text, scores):
                 break
         else:
-            return []  # a loop at every temperature tried
+            return []  # a loop, or another language, at every temperature tried
         if not text or is_hallucination(scores):
             return []
         return [Segment(start=0.0, end=seconds, text=text, language=language)]
@@ -353,6 +358,20 @@ def _segment(piece) -> Segment:
 
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_LATIN_WORD = re.compile(r"[A-Za-z]+")
+# Languages written in Han characters. At Whisper's fallback temperatures a sample can change
+# language whatever the prompt says: at -50 dBFS one under language zh came back as "首先,
+# Talking about this technique, we are talking about the ancient ...", and its log-probability
+# passed.
+_HAN_WRITTEN = ("zh", "yue")
+
+
+def in_written_language(text: str, language: str) -> bool:
+    """False for text plainly in another language: for a language written in Han characters,
+    more Latin words than Han characters ("用 iPhone 测试" passes). Other languages: always True."""
+    if language not in _HAN_WRITTEN:
+        return True
+    return len(_CJK.findall(text)) >= len(_LATIN_WORD.findall(text))
 
 
 class FunASRRecognizer:
