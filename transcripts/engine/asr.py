@@ -22,7 +22,7 @@ from transcripts.engine.device import DeviceChoice
 from transcripts.engine.errors import BrokenModelError, InvalidOptionError
 from transcripts.engine.funasr_output import output_segments
 from transcripts.engine.funasr_runtime import quiet_funasr, quiet_funasr_load
-from transcripts.engine.languages import AUTO
+from transcripts.engine.languages import AUTO, CHINESE_LANGUAGES
 from transcripts.engine.models import ModelLocation
 from transcripts.engine.options import TranscribeOptions
 from transcripts.engine.result import Segment, Word
@@ -359,17 +359,15 @@ def _segment(piece) -> Segment:
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]+")
-# Languages written in Han characters. At Whisper's fallback temperatures a sample can change
-# language whatever the prompt says: at -50 dBFS one under language zh came back as "首先,
-# Talking about this technique, we are talking about the ancient ...", and its log-probability
-# passed.
-_HAN_WRITTEN = ("zh", "yue")
 
 
 def in_written_language(text: str, language: str) -> bool:
-    """False for text plainly in another language: for a language written in Han characters,
-    more Latin words than Han characters ("用 iPhone 测试" passes). Other languages: always True."""
-    if language not in _HAN_WRITTEN:
+    """False for text plainly in another language: for a language written in Chinese characters,
+    more Latin words than Han characters ("用 iPhone 测试" passes). Other languages: always True.
+    At Whisper's fallback temperatures a sample can change language whatever the prompt says: at
+    -50 dBFS one under language zh came back as "首先, Talking about this technique, we are
+    talking about the ancient ...", and its log-probability passed."""
+    if language not in CHINESE_LANGUAGES:
         return True
     return len(_CJK.findall(text)) >= len(_LATIN_WORD.findall(text))
 

@@ -13,6 +13,8 @@ import threading
 from functools import lru_cache
 from pathlib import Path
 
+from transcripts.engine.languages import CHINESE_LANGUAGES
+
 _NOON_WORDS = ("上午", "早上", "早晨", "中午", "下午", "晚上", "傍晚", "凌晨")
 # An invisible separator after a noon word keeps it out of the time token, so 晚上 stays 晚上
 # instead of becoming "p.m.". It is removed again after verbalisation.
@@ -114,7 +116,7 @@ def inverse_normalize(text: str, language: str | None, *, cache_dir: str | Path)
     """The written form of `text`; unchanged for languages without a grammar."""
     if not text.strip():
         return text
-    if language in ("zh", "yue"):
+    if language in CHINESE_LANGUAGES:
         return _normalise_chinese(text)
     if language == "en":
         return _normalise_english(text, str(Path(cache_dir) / "itn"))

@@ -12,6 +12,8 @@ WHISPER_LANGUAGES: frozenset[str] = frozenset(_LANGUAGE_CODES)
 # What a request may name as its language: auto, then every code (the pages show them by name).
 LANGUAGE_CODES: tuple[str, ...] = (AUTO, *sorted(WHISPER_LANGUAGES))
 
+# Written in Chinese characters: Chinese script conversion, punctuation and ITN apply.
+CHINESE_LANGUAGES: frozenset[str] = frozenset({"zh", "yue"})
 # Written without spaces between words: segments are joined with "" instead of " ".
 UNSPACED_LANGUAGES: frozenset[str] = frozenset({"zh", "yue", "ja", "th", "lo", "my", "bo", "km"})
 

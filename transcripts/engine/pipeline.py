@@ -20,7 +20,7 @@ from transcripts.engine.clips import array_chunks, iter_clips, stream_chunks, wi
 from transcripts.engine.cues import joined_clauses, line_limit, split_into_cues
 from transcripts.engine.errors import AudioTooLongError
 from transcripts.engine.itn import inverse_normalize
-from transcripts.engine.languages import AUTO
+from transcripts.engine.languages import AUTO, CHINESE_LANGUAGES
 from transcripts.engine.manager import ModelManager
 from transcripts.engine.options import TranscribeOptions
 from transcripts.engine.result import Dropped, Segment, TranscriptResult, join_segments
@@ -40,7 +40,6 @@ from transcripts.engine.vad import SpeechMap, VadOptions, detect_speech
 # speech is being found, then "recognition".
 ProgressCallback = Callable[[float, float, str], None]
 
-_CHINESE = ("zh", "yue")
 # The recogniser reads this much more audio before each speech segment than VAD's padding gives.
 # Inside a long recording Silero's onsets come up to 0.5 s later than on the same clip alone (its
 # LSTM state carries what came before), and "我有的时候…" lost its first words. Measured as VAD
@@ -327,7 +326,7 @@ def finish_segments(segments: list[Segment], options: TranscribeOptions, cache_d
     cues = []
     for segment, ends_sentence in zip(segments, sentence_ends(segments)):
         language = segment.language or ""
-        if language in _CHINESE:
+        if language in CHINESE_LANGUAGES:
             segment.text = punctuated_chinese(convert_chinese_script(segment.text, options.chinese_script),
                                               ends_sentence)
             for word in segment.words:
