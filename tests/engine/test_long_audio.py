@@ -27,14 +27,13 @@ pytestmark = pytest.mark.slow
 
 # Issue 12's target is the joined recording within 0.02 of CER of its clips one by one; it is not
 # met on every construction. Measured on these four (whisper-base, CPU; joined minus one by one)
-# with a 4 s encoder tail (asr.SEGMENT_TAIL_S): +0.041 (-60 dBFS), +0.090 (-50), -0.087 (-45),
-# -0.050 (digital silence); with 8 s: +0.063, +0.025, +0.010, +0.003. The tail moves single
-# recordings both ways by up to 0.08 (the -50 one: 0.424 with 8 s, 0.507 with 4 s, the same in
-# three runs) while its sum over 16 3-minute recordings is no worse (bench/long_audio.py). On
-# another machine of the same kind (AMD EPYC; CTranslate2's int8 kernels differ by CPU) one
-# construction measured 0.087 worse than here. WITHIN is the worst measured here, +0.090, plus
-# 0.087 for the machine and 0.03 for the spread between runs (the temperature fallback samples
-# at random), rounded up.
+# with the encoder input of asr.segment_input_s: +0.059 (-60 dBFS), +0.065 (-50), -0.065 (-45),
+# -0.009 (digital silence); with the segment and 4 s of silence before it: +0.041, +0.090, -0.087,
+# -0.050. Such changes move single recordings both ways by up to 0.08 while improving the sum
+# over many (bench/long_audio.py). On another machine of the same kind (AMD EPYC; CTranslate2's
+# int8 kernels differ by CPU) one construction measured 0.087 worse than here. WITHIN is the worst
+# measured with either, +0.090, plus 0.087 for the machine and 0.03 for the spread between runs
+# (the temperature fallback samples at random), rounded up.
 WITHIN = 0.21
 CONSTRUCTIONS = [(-60, 11), (-50, 12), (-45, 13), (None, 14)]  # (noise floor dBFS or digital silence, seed)
 

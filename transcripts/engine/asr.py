@@ -130,13 +130,13 @@ class WhisperRecognizer:
                 on_position(piece.end)
         return without_loops(segments)
 
-    def _encode_fitted(self, audios: list[np.ndarray], tail_s: float) -> ctranslate2.StorageView:
-        """The encoder's reading of each audio (<= 30 s) followed by `tail_s` of silence, all padded
-        to the longest: CTranslate2 takes inputs shorter than Whisper's 30 s window, and the
+    def _encode_fitted(self, audios: list[np.ndarray], input_s: Callable[[float], float]) -> ctranslate2.StorageView:
+        """The encoder's reading of each audio (<= 30 s), all padded with silence to `input_s` of
+        the longest: CTranslate2 takes inputs shorter than Whisper's 30 s window, and the
         encoder's and decoder's costs grow with its input."""
         features = [self.model.feature_extractor(audio)[:, :WINDOW_FRAMES] for audio in audios]
         longest = max(f.shape[-1] for f in features)
-        frames = min(WINDOW_FRAMES, -(-(longest + int(tail_s * 100)) // 100) * 100)
+        frames = max(longest, min(WINDOW_FRAMES, -(-int(input_s(longest / 100) * 100) // 100) * 100))
         return self.model.encode(np.stack([np.pad(f, ((0, 0), (0, frames - f.shape[-1]))) for f in features]))
 
     def _languages(self, options: TranscribeOptions, encoded: ctranslate2.StorageView,
@@ -166,7 +166,7 @@ class WhisperRecognizer:
         provisional decode (a partial, decoded again soon) is greedy and never retried."""
         if len(audio) == 0:
             return []
-        encoded = self._encode_fitted([audio], UTTERANCE_TAIL_S)
+        encoded = self._encode_fitted([audio], utterance_input_s)
         ((language, _),) = self._languages(options, encoded, [audio])
         tokenizer = self._tokenizer(language)
         prompt = self.model.get_prompt(tokenizer, [], without_timestamps=True,
@@ -203,14 +203,14 @@ class WhisperRecognizer:
 
     def recognize_windows(self, windows: list[np.ndarray], options: TranscribeOptions) -> list[Decoded]:
         """Each speech segment decoded on its own, as faster-whisper's `transcribe` would decode it
-        alone, but several at once and each read by an encoder fitted to its length (the segment
-        and SEGMENT_TAIL_S) instead of a 30 s window: with Whisper's timestamps, at temperature 0.
+        alone, but several at once and each read by an encoder fitted to its length
+        (`segment_input_s`) instead of a 30 s window: with Whisper's timestamps, at temperature 0.
         What needs more (a loop, text that fails the hallucination tests, a decode that stopped
         before the segment's end) is marked failed for the pipeline to decode again. Words are
         timed by faster-whisper's own `transcribe`, segment by segment."""
         if options.word_timestamps:
             return [self._decoded_alone(window, options) for window in windows]
-        encoded = self._encode_fitted(windows, SEGMENT_TAIL_S)
+        encoded = self._encode_fitted(windows, segment_input_s)
         languages = self._languages(options, encoded, windows)
         tokenizers = {language: self._tokenizer(language) for language, _ in languages}
         hotwords = " ".join(options.hotwords) or None
@@ -254,13 +254,30 @@ WINDOW_FRAMES = 3000  # Whisper's 30 s window in 10 ms mel frames
 # window's 0.335 / 0.388 / 0.712 / 0.508, with 3 s 0.410 / 0.432 / 0.606 / 0.476 (2.4x faster),
 # with 8 s 0.341 / 0.396 / 0.653 / 0.492 (2.1x), with 15 s 0.329 / 0.367 / 0.671 / 0.492 (1.7x).
 UTTERANCE_TAIL_S = 8
-# Silence the encoder reads after each speech segment of a recording. Measured on 3-minute
-# realistic recordings (whisper-base, zh, beam 5; -60, -50, -45 dBFS and digital silence, seeds
-# 1-4, 16 in all, in one process): summed CER with 8 s 6.482 in 174.6 s, with 4 s 6.355 in
-# 116.8 s, with 3 s 6.484 in 114.1 s; earlier, on seeds 1-2, 30 s (a full window) 3.212 against
-# 3.255 with 8 s, in twice the time, and 2 s 3.308. Accuracy holds down to 3 s, and 4 s is 1.5x
-# faster than 8 s.
+# What the encoder reads of a recording's speech segment: the segment followed by silence, at
+# least SEGMENT_TAIL_S of it, and in all at least SEGMENT_STRETCH times the segment (so from 12 s
+# on, Whisper's full 30 s window). Whisper learnt from 30 s windows; on a shorter input it holds
+# up on clean speech, but under noise it loses more the longer the segment: on the first decoding
+# of segments over 8 s at -50 dBFS (3-minute realistic recordings, whisper-base, zh, beam 5,
+# seeds 4-7, mean CER), segment + 4 s gave 0.841, + 8 s 0.717, and the segment stretched to 2.5x
+# with at least 8 s of silence 0.679. Whole recordings (seeds 1-2 at -60, -50, -45 dBFS and
+# digital silence, in one process): summed CER 3.338 with + 4 s, 3.150 stretched (with at least
+# 8 s), in 1.3x the time; then 3.183 with these values (at least 4 s) against 3.185, in 0.92x
+# the time of at least 8 s. A full window for every segment was worse for short ones (at -50 dBFS,
+# seeds 1-3: 0.409 against 0.355 with + 8 s) and three times as slow.
 SEGMENT_TAIL_S = 4
+SEGMENT_STRETCH = 2.5
+
+
+def segment_input_s(seconds: float) -> float:
+    """Seconds of encoder input for a speech segment of `seconds` (capped at 30 s by the encoder)."""
+    return max(seconds + SEGMENT_TAIL_S, SEGMENT_STRETCH * seconds)
+
+
+def utterance_input_s(seconds: float) -> float:
+    return seconds + UTTERANCE_TAIL_S
+
+
 # Whisper's first timestamp is at most 1 s into the audio (faster-whisper's max_initial_timestamp).
 MAX_INITIAL_TIMESTAMP_INDEX = 50
 # Mandarin runs at about 5 characters a second, a token or two each: a decode going past this
