@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from tests.speech import MANDARIN, character_error_rate
 from transcripts.engine import TranscribeOptions
-from transcripts.engine.asr import in_loops, without_loops
+from transcripts.engine.asr import in_loops, segment_input_s, without_loops
 from transcripts.engine.audio import decode_audio, wav_bytes
 from transcripts.engine.coverage import HALLUCINATION, NO_TEXT, PARTLY_COVERED, uncovered
 from transcripts.engine.pipeline import BATCHES_SORTED, _batches
@@ -80,6 +80,22 @@ def test_segments_decoded_together_give_the_text_each_gives_alone(engine, clips)
         assert decoded.failure is None and decoded.language == "zh"
         assert all(0 <= s.start < s.end <= len(audio) / 16000 for s in decoded.segments)
         assert character_error_rate([clips[name].text], ["".join(s.text for s in decoded.segments)]) <= 0.5
+
+
+def test_the_encoder_reads_a_long_segment_in_a_full_window_and_a_short_one_with_silence_after_it(engine):
+    """Under noise Whisper loses more of a long segment the shorter the encoder's input
+    (asr.segment_input_s has the figures): a segment of 12 s or more gets the full 30 s window,
+    a shorter one 2.5 times its length and at least 4 s of silence, a batch the longest's."""
+    recognizer = engine.models.get("whisper-base")
+
+    def encoded_seconds(*seconds: float) -> float:
+        audios = [np.zeros(int(s * 16000), np.float32) for s in seconds]
+        return recognizer._encode_fitted(audios, segment_input_s).shape[1] / 50  # 50 encoder frames a second
+
+    assert 6.0 <= encoded_seconds(2.0) <= 7.0  # whole seconds, rounded up
+    assert 15.0 <= encoded_seconds(6.0) <= 16.0
+    assert encoded_seconds(12.0) == encoded_seconds(20.0) == encoded_seconds(30.0) == 30.0
+    assert encoded_seconds(2.0, 6.0, 3.0) == encoded_seconds(6.0)
 
 
 def test_loops_are_found_and_collapsed_but_a_phrase_said_twice_is_kept():
