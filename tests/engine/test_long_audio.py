@@ -28,7 +28,7 @@ pytestmark = pytest.mark.slow
 # Issue 12's target is the joined recording within 0.02 of CER of its clips one by one; it is not
 # met on every construction. Measured on these four (whisper-base, CPU; joined minus one by one)
 # with the encoder input of asr.segment_input_s: +0.059 (-60 dBFS), +0.065 (-50), -0.065 (-45),
-# -0.009 (digital silence); with the segment and 4 s of silence before it: +0.041, +0.090, -0.087,
+# -0.009 (digital silence); with the segment and 4 s of silence after it: +0.041, +0.090, -0.087,
 # -0.050. Such changes move single recordings both ways by up to 0.08 while improving the sum
 # over many (bench/long_audio.py). On another machine of the same kind (AMD EPYC; CTranslate2's
 # int8 kernels differ by CPU) one construction measured 0.087 worse than here. WITHIN is the worst
