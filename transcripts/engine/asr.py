@@ -136,7 +136,7 @@ class WhisperRecognizer:
         encoder's and decoder's costs grow with its input."""
         features = [self.model.feature_extractor(audio)[:, :WINDOW_FRAMES] for audio in audios]
         longest = max(f.shape[-1] for f in features)
-        frames = max(longest, min(WINDOW_FRAMES, -(-int(input_s(longest / 100) * 100) // 100) * 100))
+        frames = min(WINDOW_FRAMES, -(-int(input_s(longest / 100) * 100) // 100) * 100)
         return self.model.encode(np.stack([np.pad(f, ((0, 0), (0, frames - f.shape[-1]))) for f in features]))
 
     def _languages(self, options: TranscribeOptions, encoded: ctranslate2.StorageView,
