@@ -11,7 +11,7 @@ from transcripts.engine import TranscribeOptions
 from transcripts.engine.asr import in_loops, segment_input_s, without_loops
 from transcripts.engine.audio import decode_audio, wav_bytes
 from transcripts.engine.coverage import HALLUCINATION, NO_TEXT, PARTLY_COVERED, uncovered
-from transcripts.engine.pipeline import BATCHES_SORTED, _batches
+from transcripts.engine.pipeline import INPUT_SPREAD, SEGMENTS_SORTED, _batches
 from transcripts.engine.result import Segment
 from transcripts.engine.segments import Span
 
@@ -29,18 +29,28 @@ def test_a_decoding_that_stopped_early_or_gave_nothing_is_not_covered():
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.integers(1, 30_000), max_size=40), st.integers(1, 6))
-def test_every_segment_is_batched_once_with_segments_of_similar_length(lengths, size):
+@given(st.lists(st.integers(1, 30_000), max_size=80), st.integers(1, 6))
+def test_every_segment_is_batched_once_with_segments_of_similar_input(lengths, size):
     clips = [(Span(i * 40_000, i * 40_000 + length), np.zeros(length * 16, np.float32)) for i, length in enumerate(lengths)]
-    batches = list(_batches(iter(clips), size))
+    batches = list(_batches(iter(clips), size, segment_input_s))
     assert sorted(span for batch in batches for span, _ in batch) == [span for span, _ in clips]
-    assert all(1 <= len(batch) <= size for batch in batches)
-    group = size * BATCHES_SORTED  # sorted within each group of clips in recording order
+    for batch in batches:
+        inputs = [segment_input_s(span.duration_ms / 1000) for span, _ in batch]
+        assert max(inputs) <= INPUT_SPREAD * min(inputs)
+        assert len(batch) == 1 or len(batch) * max(inputs) <= size * 30  # no more memory than size x 30 s
     flat = [span for batch in batches for span, _ in batch]
-    for start in range(0, len(clips), group):
-        spans = flat[start:start + group]
-        assert sorted(spans) == [span for span, _ in clips[start:start + group]]
+    for start in range(0, len(clips), SEGMENTS_SORTED):  # sorted within each group, in recording order
+        spans = flat[start:start + SEGMENTS_SORTED]
+        assert sorted(spans) == [span for span, _ in clips[start:start + SEGMENTS_SORTED]]
         assert [s.duration_ms for s in spans] == sorted(s.duration_ms for s in spans)
+
+
+def test_short_segments_are_batched_many_at_once_and_never_with_a_long_one():
+    lengths_ms = [2000] * 10 + [12600, 2400] + [2000] * 11
+    clips = [(Span(i * 40_000, i * 40_000 + length), np.zeros(length * 16, np.float32)) for i, length in enumerate(lengths_ms)]
+    batches = [[span.duration_ms for span, _ in batch] for batch in _batches(iter(clips), 4, lambda s: s + 4)]
+    # 20 inputs of 6 s hold as much as 4 of 30 s; 6.4 s is within INPUT_SPREAD of 6 s, 16.6 s is not
+    assert batches == [[2000] * 20, [2000, 2400], [12600]]
 
 
 def test_a_failed_first_decoding_is_decoded_again_and_reported_only_if_that_fails_too(engine, clips):

@@ -34,7 +34,7 @@ from transcripts.engine.speakers import (
 )
 from transcripts.engine.text import convert_chinese_script
 from transcripts.engine.typeset import punctuated_chinese, sentence_ends
-from transcripts.engine.vad import SpeechMap, VadOptions, detect_speech
+from transcripts.engine.vad import MAX_SEGMENT_MS_RANGE, SpeechMap, VadOptions, detect_speech
 
 # Called with (seconds of audio done in this stage, total seconds, stage): stage is "vad" while
 # speech is being found, then "recognition".
@@ -50,8 +50,12 @@ ProgressCallback = Callable[[float, float, str], None]
 # 0.649 0.636 0.778 0.189 0.258 (3.46). As this lead-in: 0.229 0.279 0.484 0.560 0.575 0.721 0.176
 # 0.266 (bench/long_audio.py).
 RECOGNITION_LEAD_IN_MS = 300
-# Batches sorted by length together (see _batches): 16 segments of at most 30 s held at once.
-BATCHES_SORTED = 4
+# Speech segments held at once, in recording order, to be sorted by length and batched (_batches).
+SEGMENTS_SORTED = 32
+MAX_SEGMENT_S = MAX_SEGMENT_MS_RANGE[1] / 1000
+# The encoder inputs of the segments in one batch differ by at most this factor: each is read
+# padded with silence to the longest, and its cost (and for Whisper its text) follows its input.
+INPUT_SPREAD = 1.25
 
 
 @dataclass(frozen=True)
@@ -62,7 +66,8 @@ class EngineConfig:
     max_duration_s: float = 6 * 3600
     # Directories of models users bring (each subdirectory a model, named after it).
     model_dirs: tuple[Path, ...] = ()
-    # Speech segments decoded together. Memory is the limit: beam 5 keeps 5 cross-attention
+    # Speech segments of 30 s decoded together; shorter ones go more to a batch, for the same
+    # encoder input in all (see _batches). Memory is the limit: beam 5 keeps 5 cross-attention
     # caches per segment (about 90 MB each with whisper-base at 30 s), so a batch of 8 peaked at
     # 1.66 GB, 4 at 1.22 GB and 2 at 1.00 GB on ten minutes of Mandarin.
     batch_size: int = 4
@@ -203,11 +208,12 @@ class Engine:
         duration = speech.duration_ms / 1000
         recognised = _Recognised([], options.language, 0.0)
         clips = _cut_for_recognition(chunks, speech, embeddings)
-        reached_ms = 0
-        for batch in _batches(clips, self.config.batch_size):
+        # Batches run shortest first within a group, so progress counts the speech decoded so far.
+        speech_ms, decoded_ms = sum(span.duration_ms for span in speech.segments) or 1, 0
+        for batch in _batches(clips, self.config.batch_size, recognizer.input_seconds):
             self._decode(recognizer, batch, options, recognised)
-            reached_ms = max(reached_ms, max(span.end_ms for span, _ in batch))
-            report(reached_ms / 1000, duration, "recognition")
+            decoded_ms += sum(span.duration_ms for span, _ in batch)
+            report(duration * min(1.0, decoded_ms / speech_ms), duration, "recognition")
         recognised.segments.sort(key=lambda s: s.start)
         recognised.language = main_language(recognised.segments, options.language)
         if embeddings is not None:
@@ -262,13 +268,26 @@ def speaker_turns_alone(source: AudioSource | np.ndarray, options: TranscribeOpt
     return _turns(embeddings, options)
 
 
-def _batches(clips: Iterator[tuple[Span, np.ndarray]], size: int) -> Iterator[list[tuple[Span, np.ndarray]]]:
-    """Speech segments in batches of `size`, each batch of similar lengths: segments decoded together
-    are encoded padded to the longest (`WhisperRecognizer.recognize_windows`), so each group of
-    BATCHES_SORTED batches is sorted by length first."""
-    while group := sorted(islice(clips, size * BATCHES_SORTED), key=lambda clip: len(clip[1])):
-        for start in range(0, len(group), size):
-            yield group[start:start + size]
+def _batches(clips: Iterator[tuple[Span, np.ndarray]], size: int,
+             input_seconds: Callable[[float], float]) -> Iterator[list[tuple[Span, np.ndarray]]]:
+    """Speech segments in batches of similar encoder input (`Recognizer.input_seconds`): each group
+    of SEGMENTS_SORTED is sorted by length, then cut wherever the next segment's input would be
+    more than INPUT_SPREAD times the batch's first, or the batch would hold more input than `size`
+    segments of 30 s (the memory `EngineConfig.batch_size` is set for). So a batch of short
+    segments holds many more than `size`, and no short segment is read as long as a long one."""
+    budget = size * MAX_SEGMENT_S
+    while group := sorted(islice(clips, SEGMENTS_SORTED), key=lambda clip: len(clip[1])):
+        batch: list[tuple[Span, np.ndarray]] = []
+        first = 0.0
+        for clip in group:
+            seconds = input_seconds(len(clip[1]) / SAMPLE_RATE)
+            if batch and (seconds > INPUT_SPREAD * first or (len(batch) + 1) * seconds > budget):
+                yield batch
+                batch = []
+            if not batch:
+                first = seconds
+            batch.append(clip)
+        yield batch
 
 
 def _shifted(segments: list[Segment], offset: float, language: str) -> list[Segment]:
