@@ -207,9 +207,10 @@ class Engine:
                      embeddings: SpeakerEmbeddings | None = None) -> _Recognised:
         duration = speech.duration_ms / 1000
         recognised = _Recognised([], options.language, 0.0)
-        clips = _cut_for_recognition(chunks, speech, embeddings)
+        widened = pad(speech.segments, RECOGNITION_LEAD_IN_MS, speech.duration_ms, end_pad_ms=0)
+        clips = _cut_for_recognition(chunks, speech.segments, widened, embeddings)
         # Batches run shortest first within a group, so progress counts the speech decoded so far.
-        speech_ms, decoded_ms = sum(span.duration_ms for span in speech.segments) or 1, 0
+        speech_ms, decoded_ms = sum(span.duration_ms for span in widened) or 1, 0
         for batch in _batches(clips, self.config.batch_size, recognizer.input_seconds):
             self._decode(recognizer, batch, options, recognised)
             decoded_ms += sum(span.duration_ms for span, _ in batch)
@@ -239,13 +240,12 @@ class Engine:
                 recognised.dropped.append(Dropped(start, span.end_ms / 1000, decoded.failure))
 
 
-def _cut_for_recognition(chunks: Iterable[np.ndarray], speech: SpeechMap,
+def _cut_for_recognition(chunks: Iterable[np.ndarray], segments: list[Span], widened: list[Span],
                          embeddings: SpeakerEmbeddings | None) -> Iterator[tuple[Span, np.ndarray]]:
-    """The speech segments cut out as the audio streams past, each with RECOGNITION_LEAD_IN_MS
-    more before it for the recogniser, digital silence trimmed; the speaker stage, when on, gets
-    each segment as VAD shaped it."""
-    widened = pad(speech.segments, RECOGNITION_LEAD_IN_MS, speech.duration_ms, end_pad_ms=0)
-    for segment, (span, samples) in zip(speech.segments, iter_clips(chunks, widened)):
+    """The speech segments cut out as the audio streams past, as `widened` (each with
+    RECOGNITION_LEAD_IN_MS more before it) for the recogniser, digital silence trimmed; the
+    speaker stage, when on, gets each of `segments` as VAD shaped it."""
+    for segment, (span, samples) in zip(segments, iter_clips(chunks, widened)):
         if embeddings is not None:
             lead = (segment.start_ms - span.start_ms) * SAMPLE_RATE // 1000
             for start, own in without_digital_silence([(segment, samples[lead:])]):
