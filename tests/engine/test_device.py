@@ -1,7 +1,13 @@
 import pytest
 
-from transcripts.engine.device import cuda_device_count, resolve_device
+from tests.conftest import SPEECH_DIR
+from transcripts.engine.asr import WhisperRecognizer
+from transcripts.engine.audio import decode_audio
+from transcripts.engine.device import DeviceChoice, cuda_device_count, resolve_device
 from transcripts.engine.errors import DeviceError
+from transcripts.engine.manager import ModelManager
+from transcripts.engine.models import locate_model
+from transcripts.engine.options import TranscribeOptions
 
 
 def test_cpu_uses_int8():
@@ -35,3 +41,38 @@ def test_unknown_device(bad):
 def test_cuda_uses_float16():
     choice = resolve_device("cuda")
     assert (choice.device, choice.compute_type, choice.label) == ("cuda", "float16", "cuda:0")
+
+
+@pytest.fixture
+def whisper_tiny(tmp_path):
+    return locate_model("whisper-tiny.en", tmp_path)
+
+
+@pytest.mark.skipif(cuda_device_count() > 0, reason="this machine's GPU may well run the model")
+def test_a_gpu_that_cannot_run_the_model_is_a_clear_error(whisper_tiny):
+    with pytest.raises(DeviceError, match="cannot run the model .*use device cpu"):
+        WhisperRecognizer(whisper_tiny, DeviceChoice("cuda", 0, "float16"))
+
+
+def _seeing_a_gpu(monkeypatch):
+    """As on a machine whose driver shows a GPU that CTranslate2 cannot compute on (here: none)."""
+    monkeypatch.setattr("transcripts.engine.manager.resolve_device", lambda requested: DeviceChoice("cuda", 0, "float16"))
+
+
+@pytest.mark.skipif(cuda_device_count() > 0, reason="this machine's GPU may well run the model")
+def test_auto_gives_way_to_the_cpu_when_the_gpu_cannot_run_the_model(monkeypatch, tmp_path):
+    _seeing_a_gpu(monkeypatch)
+    manager = ModelManager(tmp_path, device="auto")
+    recognizer = manager.get("whisper-tiny.en")
+    assert recognizer.device.device == "cpu" and manager.device.label == "cpu"
+    assert manager.device.note.startswith("Running on the CPU: cuda:0 cannot run the model")
+    jfk = decode_audio(SPEECH_DIR / "jfk.flac").samples
+    assert "country" in " ".join(s.text for s in recognizer.recognize(jfk, TranscribeOptions(language="en"), "en"))
+    assert manager.get("whisper-tiny.en") is recognizer
+
+
+@pytest.mark.skipif(cuda_device_count() > 0, reason="this machine's GPU may well run the model")
+def test_a_gpu_asked_for_by_name_does_not_give_way(monkeypatch, tmp_path):
+    _seeing_a_gpu(monkeypatch)
+    with pytest.raises(DeviceError, match="cannot run the model"):
+        ModelManager(tmp_path, device="cuda").get("whisper-tiny.en")

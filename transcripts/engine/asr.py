@@ -18,7 +18,7 @@ from faster_whisper.transcribe import get_compression_ratio
 
 from transcripts.engine.audio import SAMPLE_RATE
 from transcripts.engine.coverage import HALLUCINATION, NO_TEXT, PARTLY_COVERED, Decoded, uncovered
-from transcripts.engine.device import DeviceChoice
+from transcripts.engine.device import GPU_FAILURE, DeviceChoice, gpu_unusable
 from transcripts.engine.errors import BrokenModelError, InvalidOptionError
 from transcripts.engine.funasr_output import output_segments
 from transcripts.engine.funasr_runtime import quiet_funasr, quiet_funasr_load
@@ -81,7 +81,13 @@ class WhisperRecognizer:
                 cpu_threads=threads,
                 local_files_only=True,
             )
+            if device.device == "cuda":
+                # CTranslate2 loads cuBLAS only when it first computes: a GPU it can see but not use
+                # (CUDA libraries of another major version) would otherwise fail the first job.
+                self.model.encode(np.zeros((1, self.model.model.n_mels, 100), dtype=np.float32))
         except (RuntimeError, ValueError, OSError) as e:
+            if device.device == "cuda" and GPU_FAILURE.search(str(e)):
+                raise gpu_unusable(device, e) from e
             raise BrokenModelError(
                 f"The model at {location.path} could not be loaded ({e}). Re-install it or pick another model."
             ) from e

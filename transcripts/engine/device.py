@@ -1,6 +1,7 @@
 """Choose where recognition runs: auto (CUDA when present), cpu, cuda[:N]."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import ctranslate2
@@ -36,6 +37,21 @@ def cuda_device_count() -> int:
         return ctranslate2.get_cuda_device_count()
     except Exception:  # a broken driver install reads as "no GPU", not as a crash
         return 0
+
+
+# How CTranslate2 words a GPU it can see but not compute on ("Library libcublas.so.12 is not found
+# or cannot be loaded", "CUDA failed with error ...").
+GPU_FAILURE = re.compile(r"cuda|cublas|cudnn|gpu", re.IGNORECASE)
+
+
+def gpu_unusable(device: DeviceChoice, error: Exception) -> DeviceError:
+    """The error for a GPU that is present but cannot run a model, saying what to install."""
+    return DeviceError(
+        f"{device.label} cannot run the model ({error}). CTranslate2 "
+        f"{ctranslate2.__version__} from PyPI needs CUDA 12's cuBLAS (pip install nvidia-cublas-cu12, with "
+        "its lib folder on LD_LIBRARY_PATH) and a driver for CUDA 12; or use device cpu.",
+        device=device.label,
+    )
 
 
 def resolve_device(requested: str = "auto") -> DeviceChoice:

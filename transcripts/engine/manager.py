@@ -2,13 +2,17 @@
 from __future__ import annotations
 
 import gc
+import logging
 import threading
 from pathlib import Path
 
 from transcripts.engine.asr import Recognizer
-from transcripts.engine.backends import backend_named
+from transcripts.engine.backends import ModelLocation, backend_named
 from transcripts.engine.device import DeviceChoice, resolve_device
+from transcripts.engine.errors import DeviceError
 from transcripts.engine.models import locate_model
+
+logger = logging.getLogger(__name__)
 
 
 class ModelManager:
@@ -31,13 +35,26 @@ class ModelManager:
     def get(self, model: str) -> Recognizer:
         """The loaded recogniser for `model`, loading it on first use."""
         location = locate_model(model, self.cache_dir, self.model_dirs)
-        key = (str(location.path), self.device.label)
         with self._lock:
-            recognizer = self._loaded.get(key)
+            recognizer = self._loaded.get((str(location.path), self.device.label))
             if recognizer is None:
-                recognizer = backend_named(location.kind).load(location, self.device, self.threads)
-                self._loaded[key] = recognizer
+                recognizer = self._load(location)
+                self._loaded[(str(location.path), self.device.label)] = recognizer
             return recognizer
+
+    def _load(self, location: ModelLocation) -> Recognizer:
+        """With device auto, a GPU that is present but cannot run the model (the CUDA libraries
+        missing or of another version) gives way to the CPU, with a note saying why; a GPU asked
+        for by name raises the DeviceError."""
+        backend = backend_named(location.kind)
+        try:
+            return backend.load(location, self.device, self.threads)
+        except DeviceError as e:
+            if (self.requested_device or "auto").strip().lower() != "auto" or self.device.device == "cpu":
+                raise
+            logger.warning("Running on the CPU: %s", e.message)
+            self._device = DeviceChoice("cpu", note=f"Running on the CPU: {e.message}")
+            return backend.load(location, self.device, self.threads)
 
     def loaded_models(self) -> list[str]:
         with self._lock:
