@@ -244,5 +244,6 @@ class SystemSerializer(serializers.Serializer):
                                     help_text="django-q2 clusters that reported in (site staff only).")
     worker_models = serializers.ListField(
         child=serializers.DictField(), required=False,
-        help_text="Per worker process that loaded a model: worker, models, seconds_ago (site staff only).")
+        help_text="Per worker process: worker, models, device (its label), device_note (why a GPU gave way "
+                  "to the CPU, if it did), seconds_ago (site staff only).")
     storage = serializers.DictField(required=False, help_text="Sizes under the data directory (site staff only).")

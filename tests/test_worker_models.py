@@ -40,6 +40,7 @@ def test_unloading_from_the_web_reaches_the_workers(tmp_path, clips):
 
         held = _until(holding, 20, "a worker reports the model it loaded")
         assert held[0]["models"] == ["whisper-base"] and held[0]["worker"]
+        assert (held[0]["device"], held[0]["device_note"]) == ("cpu", "")
         assert "worker_models" not in requests.get(f"{server.url}/api/system/", headers=member).json()
         assert requests.post(f"{server.url}/api/system/clear-cache/", headers=staff).status_code == 200
         _until(lambda: not holding(), 20, "the worker unloads its model when asked")

@@ -15,6 +15,7 @@ import time
 
 from django.core.cache import cache
 
+from transcripts.engine.manager import ModelManager
 from transcripts.heartbeats import worker_name
 
 logger = logging.getLogger(__name__)
@@ -38,7 +39,8 @@ def request_unload() -> None:
 
 
 def worker_models() -> list[dict]:
-    """What each worker process that reported lately holds: [{"worker", "models", "seconds_ago"}]."""
+    """What each worker process that reported lately holds:
+    [{"worker", "models", "device", "device_note", "seconds_ago"}]."""
     try:
         names = cache.get(_NAMES_KEY) or []
         reports = cache.get_many([_report_key(name) for name in names])
@@ -46,13 +48,17 @@ def worker_models() -> list[dict]:
         logger.warning("Could not read the workers' model reports", exc_info=True)
         return []
     now = time.time()
-    return [{"worker": name, "models": report["models"], "seconds_ago": round(now - report["at"], 1)}
+    return [{"worker": name, "models": report["models"], "device": report.get("device", ""),
+             "device_note": report.get("device_note", ""), "seconds_ago": round(now - report["at"], 1)}
             for name in names if (report := reports.get(_report_key(name)))]
 
 
-def _report(models: list[str]) -> None:
+def _report(models: ModelManager) -> None:
+    """This worker's models, and the device they run on (with why, when a GPU gave way to the CPU)."""
     name = worker_name()
-    cache.set(_report_key(name), {"models": models, "at": time.time()}, REPORT_SECONDS)
+    device = models.device
+    report = {"models": models.loaded_models(), "device": device.label, "device_note": device.note, "at": time.time()}
+    cache.set(_report_key(name), report, REPORT_SECONDS)
     # A read-modify-write: two workers writing at once can drop a name; each writes itself back
     # on its next look, and names whose report expired are dropped here.
     names = cache.get(_NAMES_KEY) or []
@@ -86,7 +92,7 @@ def _watch(engine, seen: float) -> None:
                 seen = requested
                 count = engine.models.unload_all()
                 logger.info("Unloaded %d model(s) as asked from the settings page", count)
-            _report(engine.models.loaded_models())
+            _report(engine.models)
         except Exception:  # a cache that is down must not end the watch
             logger.warning("Could not look for an unload request", exc_info=True)
         time.sleep(WATCH_SECONDS)
