@@ -46,9 +46,9 @@ class Command(BaseCommand):
         try:
             options = self._options(opts).validated()
             engine = Engine(engine_config(device=opts["device"], threads=opts["threads"]))
-            if engine.models.device.note:
-                self.stderr.write(engine.models.device.note)
             engine.models.get(options.model)  # a bad model fails once, before any file
+            if engine.models.device.note:  # mps, or a GPU that gave way to the CPU as the model loaded
+                self.stderr.write(engine.models.device.note)
         except EngineError as e:
             raise CommandError(e.message) from None
         inputs = [Path(p) for p in opts["inputs"]]
