@@ -67,10 +67,12 @@ class EngineConfig:
     # Directories of models users bring (each subdirectory a model, named after it).
     model_dirs: tuple[Path, ...] = ()
     # Speech segments of 30 s decoded together; shorter ones go more to a batch, for the same
-    # encoder input in all (see _batches). Memory is the limit: beam 5 keeps 5 cross-attention
-    # caches per segment (about 90 MB each with whisper-base at 30 s), so a batch of 8 peaked at
-    # 1.66 GB, 4 at 1.22 GB and 2 at 1.00 GB on ten minutes of Mandarin.
-    batch_size: int = 4
+    # encoder input in all (see _batches). Memory is the limit: beam 5 keeps cross-attention
+    # caches for each hypothesis. Sixty minutes of realistic Mandarin (bench/long_audio.py,
+    # whisper-base, 2026-11-26, one machine): peak 611 MB with 4, 697 MB with 6, real-time factor
+    # 0.066 and 0.063; four 3-minute recordings in one process 43.1 s with 4, 38.7 s with 6, 38.8 s
+    # with 8, the same text.
+    batch_size: int = 6
 
 
 @dataclass
