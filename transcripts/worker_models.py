@@ -12,11 +12,14 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from typing import TYPE_CHECKING
 
 from django.core.cache import cache
 
-from transcripts.engine.manager import ModelManager
 from transcripts.heartbeats import worker_name
+
+if TYPE_CHECKING:
+    from transcripts.engine.manager import ModelManager
 
 logger = logging.getLogger(__name__)
 
