@@ -43,12 +43,16 @@ def test_cuda_uses_float16():
     assert (choice.device, choice.compute_type, choice.label) == ("cuda", "float16", "cuda:0")
 
 
+# What happens on a GPU that cannot run the model is real only where there is none that can.
+without_a_gpu = pytest.mark.skipif(cuda_device_count() > 0, reason="this machine's GPU may well run the model")
+
+
 @pytest.fixture
 def whisper_tiny(tmp_path):
     return locate_model("whisper-tiny.en", tmp_path)
 
 
-@pytest.mark.skipif(cuda_device_count() > 0, reason="this machine's GPU may well run the model")
+@without_a_gpu
 def test_a_gpu_that_cannot_run_the_model_is_a_clear_error(whisper_tiny):
     with pytest.raises(DeviceError, match="cannot run the model .*use device cpu"):
         WhisperRecognizer(whisper_tiny, DeviceChoice("cuda", 0, "float16"))
@@ -59,7 +63,7 @@ def _seeing_a_gpu(monkeypatch):
     monkeypatch.setattr("transcripts.engine.manager.resolve_device", lambda requested: DeviceChoice("cuda", 0, "float16"))
 
 
-@pytest.mark.skipif(cuda_device_count() > 0, reason="this machine's GPU may well run the model")
+@without_a_gpu
 def test_auto_gives_way_to_the_cpu_when_the_gpu_cannot_run_the_model(monkeypatch, tmp_path):
     _seeing_a_gpu(monkeypatch)
     manager = ModelManager(tmp_path, device="auto")
@@ -71,7 +75,7 @@ def test_auto_gives_way_to_the_cpu_when_the_gpu_cannot_run_the_model(monkeypatch
     assert manager.get("whisper-tiny.en") is recognizer
 
 
-@pytest.mark.skipif(cuda_device_count() > 0, reason="this machine's GPU may well run the model")
+@without_a_gpu
 def test_a_gpu_asked_for_by_name_does_not_give_way(monkeypatch, tmp_path):
     _seeing_a_gpu(monkeypatch)
     with pytest.raises(DeviceError, match="cannot run the model"):

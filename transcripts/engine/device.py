@@ -54,9 +54,14 @@ def gpu_unusable(device: DeviceChoice, error: Exception) -> DeviceError:
     )
 
 
+def normalised(requested: str | None) -> str:
+    """A device setting as resolve_device reads it: "" and None mean auto."""
+    return (requested or "auto").strip().lower()
+
+
 def resolve_device(requested: str = "auto") -> DeviceChoice:
     """A concrete device for `requested`; raises DeviceError when it cannot be had."""
-    value = (requested or "auto").strip().lower()
+    value = normalised(requested)
     count = cuda_device_count()
     if value == "auto":
         return DeviceChoice("cuda", 0, "float16") if count else DeviceChoice("cpu")

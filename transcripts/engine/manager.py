@@ -8,7 +8,7 @@ from pathlib import Path
 
 from transcripts.engine.asr import Recognizer
 from transcripts.engine.backends import ModelLocation, backend_named
-from transcripts.engine.device import DeviceChoice, resolve_device
+from transcripts.engine.device import DeviceChoice, normalised, resolve_device
 from transcripts.engine.errors import DeviceError
 from transcripts.engine.models import locate_model
 
@@ -38,8 +38,8 @@ class ModelManager:
         with self._lock:
             recognizer = self._loaded.get((str(location.path), self.device.label))
             if recognizer is None:
-                recognizer = self._load(location)
-                self._loaded[(str(location.path), self.device.label)] = recognizer
+                recognizer = self._load(location)  # on the CPU, where the GPU gave way
+                self._loaded[(str(location.path), recognizer.device.label)] = recognizer
             return recognizer
 
     def _load(self, location: ModelLocation) -> Recognizer:
@@ -50,7 +50,7 @@ class ModelManager:
         try:
             return backend.load(location, self.device, self.threads)
         except DeviceError as e:
-            if (self.requested_device or "auto").strip().lower() != "auto" or self.device.device == "cpu":
+            if normalised(self.requested_device) != "auto" or self.device.device == "cpu":
                 raise
             logger.warning("Running on the CPU: %s", e.message)
             self._device = DeviceChoice("cpu", note=f"Running on the CPU: {e.message}")
