@@ -42,15 +42,16 @@ def test_every_segment_is_batched_once_with_segments_of_similar_input(lengths, s
     for start in range(0, len(clips), SEGMENTS_SORTED):  # sorted within each group, in recording order
         spans = flat[start:start + SEGMENTS_SORTED]
         assert sorted(spans) == [span for span, _ in clips[start:start + SEGMENTS_SORTED]]
-        assert [s.duration_ms for s in spans] == sorted(s.duration_ms for s in spans)
+        assert [s.duration_ms for s in spans] == sorted((s.duration_ms for s in spans), reverse=True)
 
 
 def test_short_segments_are_batched_many_at_once_and_never_with_a_long_one():
     lengths_ms = [2000] * 10 + [12600, 2400] + [2000] * 11
     clips = [(Span(i * 40_000, i * 40_000 + length), np.zeros(length * 16, np.float32)) for i, length in enumerate(lengths_ms)]
     batches = [[span.duration_ms for span, _ in batch] for batch in _batches(iter(clips), 4, lambda s: s + 4)]
-    # 20 inputs of 6 s hold as much as 4 of 30 s; 6.4 s is within INPUT_SPREAD of 6 s, 16.6 s is not
-    assert batches == [[2000] * 20, [2000, 2400], [12600]]
+    # Longest first. 16.6 s is not within INPUT_SPREAD of 6.4 s; 6.4 s is of 6 s, and 18 inputs
+    # padded to 6.4 s hold as much as 4 of 30 s.
+    assert batches == [[12600], [2400] + [2000] * 17, [2000] * 4]
 
 
 def test_a_failed_first_decoding_is_decoded_again_and_reported_only_if_that_fails_too(engine, clips):

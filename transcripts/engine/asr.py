@@ -18,7 +18,7 @@ from faster_whisper.transcribe import get_compression_ratio
 
 from transcripts.engine.audio import SAMPLE_RATE
 from transcripts.engine.coverage import HALLUCINATION, NO_TEXT, PARTLY_COVERED, Decoded, uncovered
-from transcripts.engine.device import GPU_FAILURE, DeviceChoice, gpu_unusable
+from transcripts.engine.device import GPU_FAILURE, DeviceChoice, cpu_layout, gpu_unusable
 from transcripts.engine.errors import BrokenModelError, InvalidOptionError
 from transcripts.engine.funasr_output import output_segments
 from transcripts.engine.funasr_runtime import quiet_funasr, quiet_funasr_load
@@ -36,6 +36,7 @@ PositionCallback = Callable[[float], None]
 class Recognizer(Protocol):
     name: str
     device: DeviceChoice
+    parallel: int  # calls that run faster at once than one after another (batches decoded together)
 
     def resolve_language(self, options: TranscribeOptions, sample: np.ndarray) -> tuple[str, float]:
         """The language to decode in: the requested one (probability 1), or detected on `sample`."""
@@ -72,13 +73,16 @@ class WhisperRecognizer:
         self.name = location.name
         self.device = device
         self.english_only = location.english_only
+        layout = cpu_layout(threads)
+        self.parallel = layout.workers if device.device == "cpu" else 1
         try:
             self.model = WhisperModel(
                 str(location.path),
                 device=device.device,
                 device_index=device.index,
                 compute_type=device.compute_type,
-                cpu_threads=threads,
+                cpu_threads=layout.threads_per_worker if device.device == "cpu" else threads,
+                num_workers=self.parallel,
                 local_files_only=True,
             )
             if device.device == "cuda":
@@ -416,6 +420,7 @@ class FunASRRecognizer:
 
         self.name = location.name
         self.device = device
+        self.parallel = 1  # torch runs its own threads
         self.batches = True  # until the model says it cannot
         try:
             with quiet_funasr_load():

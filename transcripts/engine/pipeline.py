@@ -17,6 +17,7 @@ import numpy as np
 from transcripts.engine.asr import Recognizer, language_from_text
 from transcripts.engine.audio import SAMPLE_RATE, AudioSource, decode_audio, probe_duration
 from transcripts.engine.clips import array_chunks, iter_clips, stream_chunks, without_digital_silence
+from transcripts.engine.concurrency import in_order
 from transcripts.engine.cues import joined_clauses, line_limit, split_into_cues
 from transcripts.engine.errors import AudioTooLongError
 from transcripts.engine.itn import inverse_normalize
@@ -66,9 +67,10 @@ class EngineConfig:
     max_duration_s: float = 6 * 3600
     # Directories of models users bring (each subdirectory a model, named after it).
     model_dirs: tuple[Path, ...] = ()
-    # Speech segments of 30 s decoded together; shorter ones go more to a batch, for the same
-    # encoder input in all (see _batches). Memory is the limit: beam 5 keeps cross-attention
-    # caches for each hypothesis. Sixty minutes of realistic Mandarin (bench/long_audio.py,
+    # Speech segments of 30 s decoded at once, shared by the batches a recogniser decodes side by
+    # side (`Recognizer.parallel`; on a 2-core CPU two batches of three); shorter ones go more to a
+    # batch, for the same encoder input in all (see _batches). Memory is the limit: beam 5 keeps
+    # cross-attention caches for each hypothesis. Sixty minutes of realistic Mandarin (bench/long_audio.py,
     # whisper-base, 2026-11-26, one machine): peak 611 MB with 4, 697 MB with 6, real-time factor
     # 0.066 and 0.063; four 3-minute recordings in one process 43.1 s with 4, 38.7 s with 6, 38.8 s
     # with 8, the same text.
@@ -211,10 +213,15 @@ class Engine:
         recognised = _Recognised([], options.language, 0.0)
         widened = pad(speech.segments, RECOGNITION_LEAD_IN_MS, speech.duration_ms, end_pad_ms=0)
         clips = _cut_for_recognition(chunks, speech.segments, widened, embeddings)
-        # Batches run shortest first within a group, so progress counts the speech decoded so far.
+        # Progress counts the speech decoded so far, whatever order the batches run in.
         speech_ms, decoded_ms = sum(span.duration_ms for span in widened) or 1, 0
-        for batch in _batches(clips, self.config.batch_size, recognizer.input_seconds):
-            self._decode(recognizer, batch, options, recognised)
+        # The batches decoded side by side share the memory EngineConfig.batch_size is set for.
+        batches = _batches(clips, self.config.batch_size / recognizer.parallel, recognizer.input_seconds)
+        for batch, decoded in in_order(batches, lambda batch: _decoded(recognizer, batch, options), recognizer.parallel):
+            if recognised.probability == 0.0:
+                recognised.probability = decoded.probability
+            recognised.segments.extend(decoded.segments)
+            recognised.dropped.extend(decoded.dropped)
             decoded_ms += sum(span.duration_ms for span, _ in batch)
             report(duration * min(1.0, decoded_ms / speech_ms), duration, "recognition")
         recognised.segments.sort(key=lambda s: s.start)
@@ -223,23 +230,25 @@ class Engine:
             recognised.turns = _turns(embeddings, options)
         return recognised
 
-    def _decode(self, recognizer: Recognizer, batch: list[tuple[Span, np.ndarray]], options: TranscribeOptions,
-                recognised: _Recognised) -> None:
-        """One batch of speech segments, each decoded on its own; those the fast decoding failed are
-        decoded again the slow way (`Recognizer.recognize_again`), and what still gives no text is
-        reported as dropped, with the first failure's reason."""
-        for (span, samples), decoded in zip(batch, recognizer.recognize_windows([s for _, s in batch], options)):
-            if recognised.probability == 0.0:
-                recognised.probability = decoded.probability
-            start, language = span.start_ms / 1000, decoded.language
-            found = decoded.segments
-            if decoded.failure:
-                found = recognizer.recognize_again(samples, replace(options, language=language), decoded.failure)
-                language = (found[0].language or language) if found else language
-            if found:
-                recognised.segments.extend(_shifted(found, start, language))
-            elif decoded.failure:
-                recognised.dropped.append(Dropped(start, span.end_ms / 1000, decoded.failure))
+
+def _decoded(recognizer: Recognizer, batch: list[tuple[Span, np.ndarray]], options: TranscribeOptions) -> _Recognised:
+    """One batch of speech segments, each decoded on its own; those the fast decoding failed are
+    decoded again the slow way (`Recognizer.recognize_again`), and what still gives no text is
+    reported as dropped, with the first failure's reason. Runs beside other batches (`in_order`)."""
+    recognised = _Recognised([], options.language, 0.0)
+    for (span, samples), decoded in zip(batch, recognizer.recognize_windows([s for _, s in batch], options)):
+        if recognised.probability == 0.0:
+            recognised.probability = decoded.probability
+        start, language = span.start_ms / 1000, decoded.language
+        found = decoded.segments
+        if decoded.failure:
+            found = recognizer.recognize_again(samples, replace(options, language=language), decoded.failure)
+            language = (found[0].language or language) if found else language
+        if found:
+            recognised.segments.extend(_shifted(found, start, language))
+        elif decoded.failure:
+            recognised.dropped.append(Dropped(start, span.end_ms / 1000, decoded.failure))
+    return recognised
 
 
 def _cut_for_recognition(chunks: Iterable[np.ndarray], segments: list[Span], widened: list[Span],
@@ -270,20 +279,21 @@ def speaker_turns_alone(source: AudioSource | np.ndarray, options: TranscribeOpt
     return _turns(embeddings, options)
 
 
-def _batches(clips: Iterator[tuple[Span, np.ndarray]], size: int,
+def _batches(clips: Iterator[tuple[Span, np.ndarray]], size: float,
              input_seconds: Callable[[float], float]) -> Iterator[list[tuple[Span, np.ndarray]]]:
     """Speech segments in batches of similar encoder input (`Recognizer.input_seconds`): each group
-    of SEGMENTS_SORTED is sorted by length, then cut wherever the next segment's input would be
-    more than INPUT_SPREAD times the batch's first, or the batch would hold more input than `size`
-    segments of 30 s (the memory `EngineConfig.batch_size` is set for). So a batch of short
-    segments holds many more than `size`, and no short segment is read as long as a long one."""
+    of SEGMENTS_SORTED is sorted longest first, then cut wherever the next segment's input would be
+    less than the batch's first over INPUT_SPREAD, or the batch would hold more input than `size`
+    segments of 30 s. So a batch of short segments holds many more than `size`, and no short
+    segment is read as long as a long one. Longest first: with batches decoded side by side
+    (`in_order`), the short ones fill in at the end instead of a long one running on alone."""
     budget = size * MAX_SEGMENT_S
-    while group := sorted(islice(clips, SEGMENTS_SORTED), key=lambda clip: len(clip[1])):
+    while group := sorted(islice(clips, SEGMENTS_SORTED), key=lambda clip: len(clip[1]), reverse=True):
         batch: list[tuple[Span, np.ndarray]] = []
         first = 0.0
         for clip in group:
             seconds = input_seconds(len(clip[1]) / SAMPLE_RATE)
-            if batch and (seconds > INPUT_SPREAD * first or (len(batch) + 1) * seconds > budget):
+            if batch and (first > INPUT_SPREAD * seconds or (len(batch) + 1) * first > budget):
                 yield batch
                 batch = []
             if not batch:
