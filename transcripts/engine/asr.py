@@ -18,7 +18,7 @@ from faster_whisper.transcribe import get_compression_ratio
 
 from transcripts.engine.audio import SAMPLE_RATE
 from transcripts.engine.coverage import HALLUCINATION, NO_TEXT, PARTLY_COVERED, Decoded, uncovered
-from transcripts.engine.device import GPU_FAILURE, DeviceChoice, cpu_layout, gpu_unusable
+from transcripts.engine.device import GPU_FAILURE, CpuLayout, DeviceChoice, cpu_layout, gpu_unusable
 from transcripts.engine.errors import BrokenModelError, InvalidOptionError
 from transcripts.engine.funasr_output import output_segments
 from transcripts.engine.funasr_runtime import quiet_funasr, quiet_funasr_load
@@ -73,16 +73,17 @@ class WhisperRecognizer:
         self.name = location.name
         self.device = device
         self.english_only = location.english_only
-        layout = cpu_layout(threads)
-        self.parallel = layout.workers if device.device == "cpu" else 1
+        # On a GPU one worker: a call's batch already runs in parallel there.
+        layout = cpu_layout(threads) if device.device == "cpu" else CpuLayout(1, threads)
+        self.parallel = layout.workers
         try:
             self.model = WhisperModel(
                 str(location.path),
                 device=device.device,
                 device_index=device.index,
                 compute_type=device.compute_type,
-                cpu_threads=layout.threads_per_worker if device.device == "cpu" else threads,
-                num_workers=self.parallel,
+                cpu_threads=layout.threads_per_worker,
+                num_workers=layout.workers,
                 local_files_only=True,
             )
             if device.device == "cuda":
