@@ -26,6 +26,7 @@ import os
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 
 from faster_whisper import BatchedInferencePipeline, WhisperModel
 
@@ -46,6 +47,7 @@ YARDSTICK_RUNS = 3
 # sampling) seeds 1-3 gave 0.200/0.200/0.163/0.198/0.183, 0.274/0.278/0.244/0.281/0.226 and
 # 0.221/0.216/0.199/0.207/0.173 with pads of 0.3/0.4/0.5/0.6/0.7 s (2026-11-27). So it runs once
 # more with each of these pads, and the engine is compared with the mean over the pads as well.
+YARDSTICK_PAD_S = 0.5
 OTHER_PADS_S = (0.3, 0.7)
 
 
@@ -56,6 +58,26 @@ def _simplified(text: str) -> str:
 def _mandarin() -> dict:
     texts = {e["audio"]: e["text"] for e in manifest()}
     return {name: (decode_audio(SPEECH_DIR / name).samples, texts[name]) for name in MANDARIN}
+
+
+def _one_by_one_cer(model, recording, pad_s: float) -> float:
+    texts = clips_one_by_one(model, recording, "zh", pad_s=pad_s)
+    return character_error_rate(recording.references, [_simplified(t) for t in texts])
+
+
+def _construction(noise: float | None) -> str:
+    return "digital" if noise is None else str(noise)
+
+
+@dataclass(frozen=True)
+class _Compared:
+    """One construction's summary: the engine's CER minus the yardstick's, and its speed ratios."""
+
+    noise: float | None
+    vs_alone: float  # against one by one with YARDSTICK_PAD_S, the mean of its runs
+    vs_pads: float  # against the mean over YARDSTICK_PAD_S and OTHER_PADS_S
+    vs_plain: float
+    vs_one_thread: float
 
 
 def _timed(run):
@@ -88,11 +110,10 @@ def realistic(seeds: list[int], minutes: float) -> None:
             ours, ours_s = _timed(lambda: engine.transcribe(data, options))
             alone_runs = []
             for _ in range(YARDSTICK_RUNS):
-                alone, alone_s = _timed(lambda: clips_one_by_one(model, recording, "zh"))
-                alone_runs.append(character_error_rate(recording.references, [_simplified(t) for t in alone]))
+                cer, alone_s = _timed(lambda: _one_by_one_cer(model, recording, YARDSTICK_PAD_S))
+                alone_runs.append(cer)
             alone_cer = sum(alone_runs) / len(alone_runs)
-            padded = [character_error_rate(recording.references, [_simplified(t) for t in clips_one_by_one(
-                model, recording, "zh", pad_s=pad)]) for pad in OTHER_PADS_S]
+            padded = [_one_by_one_cer(model, recording, pad) for pad in OTHER_PADS_S]
             pads_mean = (alone_cer + sum(padded)) / (1 + len(padded))
             plain, plain_s = _timed(lambda: "".join(
                 s.text for s in model.transcribe(recording.samples, language="zh", beam_size=5)[0]))
@@ -102,7 +123,7 @@ def realistic(seeds: list[int], minutes: float) -> None:
                 recording.samples, language="zh", beam_size=5, batch_size=engine.config.batch_size)[0]))
             rows = [
                 ("asrplatform", ours_s, character_error_rate([recording.reference], [ours.text])),
-                ("clips one by one (plain, 0.5 s pads)", alone_s, alone_cer),
+                (f"clips one by one (plain, {YARDSTICK_PAD_S:g} s pads)", alone_s, alone_cer),
                 ("faster-whisper transcribe", plain_s, character_error_rate([recording.reference], [_simplified(plain)])),
                 ("faster-whisper BatchedInference", fast_s, character_error_rate([recording.reference], [_simplified(fast)])),
                 ("faster-whisper transcribe, 1 thread", single_s,
@@ -116,14 +137,15 @@ def realistic(seeds: list[int], minutes: float) -> None:
                   f"(spread {max(alone_runs) - min(alone_runs):.3f}); with "
                   + ", ".join(f"{pad:g} s pads {cer:.3f}" for pad, cer in zip(OTHER_PADS_S, padded))
                   + f"; dropped segments reported: {len(ours.dropped)}")
-            summary.append((noise, rows[0][2] - alone_cer, plain_s / ours_s, single_s / ours_s, rows[0][2] - pads_mean))
+            summary.append(_Compared(noise, rows[0][2] - alone_cer, rows[0][2] - pads_mean, plain_s / ours_s,
+                                     single_s / ours_s))
     print("\njoined CER minus one-by-one mean CER (target <= 0.02): "
-          + ", ".join(f"{'digital' if n is None else n}: {d:+.3f}" for n, d, *_ in summary))
-    pads = ", ".join(f"{pad:g}" for pad in sorted((0.5, *OTHER_PADS_S)))
+          + ", ".join(f"{_construction(c.noise)}: {c.vs_alone:+.3f}" for c in summary))
+    pads = ", ".join(f"{pad:g}" for pad in sorted((YARDSTICK_PAD_S, *OTHER_PADS_S)))
     print(f"joined CER minus one-by-one mean over pads of {pads} s: "
-          + ", ".join(f"{'digital' if n is None else n}: {d:+.3f}" for n, *_, d in summary))
-    print("speed vs plain transcribe (target >= 2.5x): " + ", ".join(f"{s:.2f}x" for _, _, s, _, _ in summary))
-    print("speed vs plain transcribe on 1 thread: " + ", ".join(f"{s:.2f}x" for _, _, _, s, _ in summary))
+          + ", ".join(f"{_construction(c.noise)}: {c.vs_pads:+.3f}" for c in summary))
+    print("speed vs plain transcribe (target >= 2.5x): " + ", ".join(f"{c.vs_plain:.2f}x" for c in summary))
+    print("speed vs plain transcribe on 1 thread: " + ", ".join(f"{c.vs_one_thread:.2f}x" for c in summary))
     multilingual(engine, model, batched)
 
 
