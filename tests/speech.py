@@ -87,11 +87,16 @@ def realistic_recording(clips: dict[str, tuple[np.ndarray, str]], *, seed: int, 
     return Recording(audio.astype(np.float32), timeline, references)
 
 
-def clips_one_by_one(model, recording: Recording, language: str, pad_s: float = 0.5) -> list[str]:
+def clips_one_by_one(model, recording: Recording, language: str, pad_s: float = 0.5,
+                     shift_s: float = 0.0) -> list[str]:
     """Each clip cut from the recording (noise floor included) with `pad_s` around it, recognised
-    alone by plain faster-whisper `transcribe` (beam 5): the yardstick for the joined recording."""
+    alone by plain faster-whisper `transcribe` (beam 5): the yardstick for the joined recording.
+    shift_s: each cut moved by a random amount within +-shift_s (seeded), as a cut made without
+    knowing where the clip starts falls."""
+    shifts = np.random.default_rng(len(recording.timeline)).uniform(-shift_s, shift_s, len(recording.timeline))
     texts = []
-    for start, end, _ in recording.timeline:
+    for (start, end, _), shift in zip(recording.timeline, shifts):
+        start, end = start + shift, end + shift
         cut = recording.samples[max(0, int((start - pad_s) * 16000)): int((end + pad_s) * 16000)]
         pieces, _ = model.transcribe(cut, language=language, beam_size=5)
         texts.append("".join(piece.text for piece in pieces))

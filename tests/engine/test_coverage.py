@@ -29,15 +29,16 @@ def test_a_decoding_that_stopped_early_or_gave_nothing_is_not_covered():
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.integers(1, 30_000), max_size=80), st.integers(1, 6))
-def test_every_segment_is_batched_once_with_segments_of_similar_input(lengths, size):
+@given(st.lists(st.integers(1, 30_000), max_size=80), st.integers(1, 6), st.integers(1, 3))
+def test_every_segment_is_batched_once_with_segments_of_similar_input(lengths, size, workers):
     clips = [(Span(i * 40_000, i * 40_000 + length), np.zeros(length * 16, np.float32)) for i, length in enumerate(lengths)]
-    batches = list(_batches(iter(clips), size, segment_input_s))
+    batches = list(_batches(iter(clips), size, segment_input_s, workers=workers))
     assert sorted(span for batch in batches for span, _ in batch) == [span for span, _ in clips]
     for batch in batches:
         inputs = [segment_input_s(span.duration_ms / 1000) for span, _ in batch]
         assert max(inputs) <= INPUT_SPREAD * min(inputs)
         assert len(batch) == 1 or len(batch) * max(inputs) <= size * 30  # no more memory than size x 30 s
+        assert len(batch) <= -(-min(SEGMENTS_SORTED, len(clips)) // workers)  # its share among the workers
     flat = [span for batch in batches for span, _ in batch]
     for start in range(0, len(clips), SEGMENTS_SORTED):  # sorted within each group, in recording order
         spans = flat[start:start + SEGMENTS_SORTED]
@@ -52,6 +53,52 @@ def test_short_segments_are_batched_many_at_once_and_never_with_a_long_one():
     # Longest first. 16.6 s is not within INPUT_SPREAD of 6.4 s; 6.4 s is of 6 s, and 18 inputs
     # padded to 6.4 s hold as much as 4 of 30 s.
     assert batches == [[12600], [2400] + [2000] * 17, [2000] * 4]
+
+
+def test_the_few_segments_of_a_short_recording_are_spread_over_the_workers():
+    minute = [(Span(i * 31_000, i * 31_000 + 29_000), np.zeros(29_000 * 16, np.float32)) for i in range(2)]
+    assert [len(batch) for batch in _batches(iter(minute), 3, segment_input_s)] == [2]
+    assert [len(batch) for batch in _batches(iter(minute), 3, segment_input_s, workers=2)] == [1, 1]
+
+
+def test_a_decoding_that_stopped_early_keeps_its_text_and_only_the_rest_is_decoded_again(engine, clips):
+    """The real model, its first decoding made to stop halfway through the 12 s meeting clip
+    (Whisper times it in four pieces): the pieces it gave stay, only the audio after them is
+    decoded again, and when that gives nothing, the rest is reported as dropped."""
+    recognizer = engine.models.get("whisper-base")
+    clip = clips[MANDARIN[3]]
+    pause = np.zeros(16000, np.float32)
+    speech = decode_audio(clip.path).samples
+    audio = np.concatenate([pause, speech, pause])
+    options = TranscribeOptions(language="zh")
+    fast, again = recognizer.recognize_windows, recognizer.recognize_again
+    kept, asked = [], []
+
+    def stopped_halfway(windows, opts):
+        decoded = fast(windows, opts)
+        kept[:] = [d.segments[: len(d.segments) // 2] for d in decoded]
+        return [replace(d, segments=first, failure=PARTLY_COVERED) for d, first in zip(decoded, kept)]
+
+    def asked_again(window, opts, failure):
+        asked.append((len(window) / 16000, failure))
+        return again(window, opts, failure)
+
+    try:
+        recognizer.recognize_windows, recognizer.recognize_again = stopped_halfway, asked_again
+        result = engine.transcribe(wav_bytes(audio), options)
+        ((first,),) = [kept]
+        reach = first[-1].end
+        assert len(first) >= 1 and result.dropped == []
+        ((seconds, reason),) = asked
+        assert reason == PARTLY_COVERED and seconds < len(audio) / 16000 - reach  # not the decoded part again
+        assert character_error_rate([clip.text], [result.text]) <= 0.5
+        recognizer.recognize_again = lambda window, opts, failure: []
+        result = engine.transcribe(wav_bytes(audio), options)
+        assert len(result.segments) == len(first) and [d.reason for d in result.dropped] == [PARTLY_COVERED]
+        assert abs(result.dropped[0].start - result.segments[-1].end) < 0.05
+        assert result.dropped[0].end > 1.0 + len(speech) / 16000 - 0.5
+    finally:
+        recognizer.recognize_windows, recognizer.recognize_again = fast, again
 
 
 def test_a_failed_first_decoding_is_decoded_again_and_reported_only_if_that_fails_too(engine, clips):

@@ -54,7 +54,8 @@ class Recognizer(Protocol):
         its text with times inside it, its language, and why it must be decoded again, if it must."""
 
     def recognize_again(self, window: np.ndarray, options: TranscribeOptions, failure: str) -> list[Segment]:
-        """A segment `recognize_windows` failed for `failure`, decoded the slower, surer way."""
+        """A segment `recognize_windows` failed for `failure` (for PARTLY_COVERED, only the audio
+        after the text it gave), decoded the slower, surer way."""
 
     def recognize_utterance(self, audio: np.ndarray, options: TranscribeOptions, *,
                             provisional: bool = False) -> list[Segment]:
@@ -254,9 +255,10 @@ class WhisperRecognizer:
         return decoded
 
     def recognize_again(self, window: np.ndarray, options: TranscribeOptions, failure: str) -> list[Segment]:
-        """A segment `recognize_windows` failed, decoded with Whisper's temperature fallback: cut off
-        early, through faster-whisper's `transcribe` (its seek goes on after the first stop); else
-        as a final live utterance (the fitted encoding, only the decoder retried)."""
+        """A segment `recognize_windows` failed, decoded with Whisper's temperature fallback: for a
+        decoding cut off early, `window` is the audio after its text (the pipeline keeps the text),
+        decoded through faster-whisper's `transcribe` (its seek goes on after a stop); else the
+        segment as a final live utterance (the fitted encoding, only the decoder retried)."""
         if options.word_timestamps:
             return []  # recognize_windows already decoded it through `transcribe`, the surer way
         if failure == PARTLY_COVERED:

@@ -18,6 +18,7 @@ from transcripts.engine.asr import Recognizer, language_from_text
 from transcripts.engine.audio import SAMPLE_RATE, AudioSource, decode_audio, probe_duration
 from transcripts.engine.clips import array_chunks, iter_clips, stream_chunks, without_digital_silence
 from transcripts.engine.concurrency import in_order
+from transcripts.engine.coverage import PARTLY_COVERED
 from transcripts.engine.cues import joined_clauses, line_limit, split_into_cues
 from transcripts.engine.errors import AudioTooLongError
 from transcripts.engine.itn import inverse_normalize
@@ -223,7 +224,8 @@ class Engine:
         # Progress counts the speech decoded so far, whatever order the batches run in.
         speech_ms, decoded_ms = sum(span.duration_ms for span in widened) or 1, 0
         # The batches decoded side by side share the memory EngineConfig.batch_size is set for.
-        batches = _batches(clips, self.config.batch_size / recognizer.parallel, recognizer.input_seconds)
+        batches = _batches(clips, self.config.batch_size / recognizer.parallel, recognizer.input_seconds,
+                           workers=recognizer.parallel)
         for batch, decoded in in_order(batches, lambda batch: _decoded(recognizer, batch, options), recognizer.parallel):
             if recognised.probability == 0.0:
                 recognised.probability = decoded.probability
@@ -240,21 +242,26 @@ class Engine:
 
 def _decoded(recognizer: Recognizer, batch: list[tuple[Span, np.ndarray]], options: TranscribeOptions) -> _Recognised:
     """One batch of speech segments, each decoded on its own; those the fast decoding failed are
-    decoded again the slow way (`Recognizer.recognize_again`), and what still gives no text is
-    reported as dropped, with the first failure's reason. Runs beside other batches (`in_order`)."""
+    decoded again the slow way (`Recognizer.recognize_again`): a decoding that stopped early keeps
+    its text, and only the audio after it is decoded again. What still gives no text is reported
+    as dropped, with the first failure's reason. Runs beside other batches (`in_order`)."""
     recognised = _Recognised([], options.language, 0.0)
     for (span, samples), decoded in zip(batch, recognizer.recognize_windows([s for _, s in batch], options)):
         if recognised.probability == 0.0:
             recognised.probability = decoded.probability
         start, language = span.start_ms / 1000, decoded.language
-        found = decoded.segments
+        # The text that stays, and from where (seconds into the segment) it is decoded again.
+        kept, resume = ([], 0.0) if decoded.failure else (decoded.segments, 0.0)
+        if decoded.failure == PARTLY_COVERED:
+            kept, resume = decoded.segments, max(segment.end for segment in decoded.segments)
+        recognised.segments.extend(_shifted(kept, start, language))
         if decoded.failure:
-            found = recognizer.recognize_again(samples, replace(options, language=language), decoded.failure)
-            language = (found[0].language or language) if found else language
-        if found:
-            recognised.segments.extend(_shifted(found, start, language))
-        elif decoded.failure:
-            recognised.dropped.append(Dropped(start, span.end_ms / 1000, decoded.failure))
+            again = recognizer.recognize_again(samples[int(resume * SAMPLE_RATE):],
+                                               replace(options, language=language), decoded.failure)
+            if again:
+                recognised.segments.extend(_shifted(again, start + resume, again[0].language or language))
+            else:
+                recognised.dropped.append(Dropped(start + resume, span.end_ms / 1000, decoded.failure))
     return recognised
 
 
@@ -286,21 +293,24 @@ def speaker_turns_alone(source: AudioSource | np.ndarray, options: TranscribeOpt
     return _turns(embeddings, options)
 
 
-def _batches(clips: Iterator[tuple[Span, np.ndarray]], size: float,
-             input_seconds: Callable[[float], float]) -> Iterator[list[tuple[Span, np.ndarray]]]:
+def _batches(clips: Iterator[tuple[Span, np.ndarray]], size: float, input_seconds: Callable[[float], float],
+             workers: int = 1) -> Iterator[list[tuple[Span, np.ndarray]]]:
     """Speech segments in batches of similar encoder input (`Recognizer.input_seconds`): each group
     of SEGMENTS_SORTED is sorted longest first, then cut wherever the next segment's input would be
     less than the batch's first over INPUT_SPREAD, or the batch would hold more input than `size`
-    segments of 30 s. So a batch of short segments holds many more than `size`, and no short
+    segments of 30 s, or more than its share of the group among `workers` batches decoded side by
+    side (so two 30 s segments of a minute's recording are decoded at once, not one after the
+    other in one batch). So a batch of short segments holds many more than `size`, and no short
     segment is read as long as a long one. Longest first: with batches decoded side by side
     (`in_order`), the short ones fill in at the end instead of a long one running on alone."""
     budget = size * MAX_SEGMENT_S
     while group := sorted(islice(clips, SEGMENTS_SORTED), key=lambda clip: len(clip[1]), reverse=True):
+        share = -(-len(group) // workers)
         batch: list[tuple[Span, np.ndarray]] = []
         first = 0.0
         for clip in group:
             seconds = input_seconds(len(clip[1]) / SAMPLE_RATE)
-            if batch and (first > INPUT_SPREAD * seconds or (len(batch) + 1) * first > budget):
+            if batch and (first > INPUT_SPREAD * seconds or (len(batch) + 1) * first > budget or len(batch) == share):
                 yield batch
                 batch = []
             if not batch:
