@@ -1,5 +1,6 @@
 """Whether a segment's first decoding covers it, how segments are batched, and what a segment
 whose decoding fails becomes: text from its second decoding, or a reported drop."""
+from contextlib import contextmanager
 from dataclasses import replace
 
 import numpy as np
@@ -55,6 +56,23 @@ def test_short_segments_are_batched_many_at_once_and_never_with_a_long_one():
     assert batches == [[12600], [2400] + [2000] * 17, [2000] * 4]
 
 
+def _between_pauses(clip) -> tuple[np.ndarray, np.ndarray]:
+    """A clip's samples, and the clip with a second of silence either side."""
+    speech = decode_audio(clip.path).samples
+    pause = np.zeros(16000, np.float32)
+    return speech, np.concatenate([pause, speech, pause])
+
+
+@contextmanager
+def _decoding_restored(recognizer):
+    """The recogniser's two decodings, given back as they were whatever a test puts in their place."""
+    fast, again = recognizer.recognize_windows, recognizer.recognize_again
+    try:
+        yield fast, again
+    finally:
+        recognizer.recognize_windows, recognizer.recognize_again = fast, again
+
+
 def test_the_few_segments_of_a_short_recording_are_spread_over_the_workers():
     minute = [(Span(i * 31_000, i * 31_000 + 29_000), np.zeros(29_000 * 16, np.float32)) for i in range(2)]
     assert [len(batch) for batch in _batches(iter(minute), 3, segment_input_s)] == [2]
@@ -67,26 +85,22 @@ def test_a_decoding_that_stopped_early_keeps_its_text_and_only_the_rest_is_decod
     decoded again, and when that gives nothing, the rest is reported as dropped."""
     recognizer = engine.models.get("whisper-base")
     clip = clips[MANDARIN[3]]
-    pause = np.zeros(16000, np.float32)
-    speech = decode_audio(clip.path).samples
-    audio = np.concatenate([pause, speech, pause])
+    speech, audio = _between_pauses(clip)
     options = TranscribeOptions(language="zh")
-    fast, again = recognizer.recognize_windows, recognizer.recognize_again
     kept, asked = [], []
+    with _decoding_restored(recognizer) as (fast, again):
+        def stopped_halfway(windows, opts):
+            decoded = fast(windows, opts)
+            kept[:] = [d.segments[: len(d.segments) // 2] for d in decoded]
+            return [replace(d, segments=first, failure=PARTLY_COVERED) for d, first in zip(decoded, kept)]
 
-    def stopped_halfway(windows, opts):
-        decoded = fast(windows, opts)
-        kept[:] = [d.segments[: len(d.segments) // 2] for d in decoded]
-        return [replace(d, segments=first, failure=PARTLY_COVERED) for d, first in zip(decoded, kept)]
+        def asked_again(window, opts, failure):
+            asked.append((len(window) / 16000, failure))
+            return again(window, opts, failure)
 
-    def asked_again(window, opts, failure):
-        asked.append((len(window) / 16000, failure))
-        return again(window, opts, failure)
-
-    try:
         recognizer.recognize_windows, recognizer.recognize_again = stopped_halfway, asked_again
         result = engine.transcribe(wav_bytes(audio), options)
-        ((first,),) = [kept]
+        (first,) = kept  # one segment: the clip
         reach = first[-1].end
         assert len(first) >= 1 and result.dropped == []
         ((seconds, reason),) = asked
@@ -97,8 +111,6 @@ def test_a_decoding_that_stopped_early_keeps_its_text_and_only_the_rest_is_decod
         assert len(result.segments) == len(first) and [d.reason for d in result.dropped] == [PARTLY_COVERED]
         assert abs(result.dropped[0].start - result.segments[-1].end) < 0.05
         assert result.dropped[0].end > 1.0 + len(speech) / 16000 - 0.5
-    finally:
-        recognizer.recognize_windows, recognizer.recognize_again = fast, again
 
 
 def test_a_failed_first_decoding_is_decoded_again_and_reported_only_if_that_fails_too(engine, clips):
@@ -106,12 +118,9 @@ def test_a_failed_first_decoding_is_decoded_again_and_reported_only_if_that_fail
     text; when that gives nothing as well, every segment is reported with the first reason."""
     recognizer = engine.models.get("whisper-base")
     clip = clips[MANDARIN[0]]
-    pause = np.zeros(16000, np.float32)
-    speech = decode_audio(clip.path).samples
-    audio = np.concatenate([pause, speech, pause])
+    speech, audio = _between_pauses(clip)
     options = TranscribeOptions(language="zh")
-    fast, again = recognizer.recognize_windows, recognizer.recognize_again
-    try:
+    with _decoding_restored(recognizer) as (fast, _):
         recognizer.recognize_windows = lambda windows, opts: [replace(d, segments=[], failure=HALLUCINATION)
                                                              for d in fast(windows, opts)]
         result = engine.transcribe(wav_bytes(audio), options)
@@ -120,8 +129,6 @@ def test_a_failed_first_decoding_is_decoded_again_and_reported_only_if_that_fail
         result = engine.transcribe(wav_bytes(audio), options)
         assert result.text == "" and [d.reason for d in result.dropped] == [HALLUCINATION]
         assert result.dropped[0].start < 1.5 and result.dropped[0].end > 1.0 + len(speech) / 16000 - 0.5
-    finally:
-        recognizer.recognize_windows, recognizer.recognize_again = fast, again
 
 
 def test_segments_decoded_together_give_the_text_each_gives_alone(engine, clips):
