@@ -102,6 +102,8 @@ def test_recognize_a_mandarin_clip_and_read_the_text(browser, server, requests_s
     page.wait_for_selector("#itn-text", timeout=RECOGNITION_TIMEOUT_MS)
     assert "交易" in page.inner_text("#itn-text")
     assert page.locator("table.segments tbody tr").count() >= 1
+    # How long the recording is, and how long recognising it took, each said as what it is
+    assert page.inner_text("#duration") == "音频 4.2 秒" and page.inner_text("#processing").startswith("识别用时")
     shot(page, "02-transcript")
 
 
