@@ -101,8 +101,8 @@ def test_a_decoding_that_stopped_early_keeps_its_text_and_only_the_rest_is_decod
         recognizer.recognize_windows, recognizer.recognize_again = stopped_halfway, asked_again
         result = engine.transcribe(wav_bytes(audio), options)
         (first,) = kept  # one segment: the clip
-        reach = first[-1].end
         assert len(first) >= 1 and result.dropped == []
+        reach = first[-1].end
         ((seconds, reason),) = asked
         assert reason == PARTLY_COVERED and seconds < len(audio) / 16000 - reach  # not the decoded part again
         assert character_error_rate([clip.text], [result.text]) <= 0.5

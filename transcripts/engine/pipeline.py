@@ -251,9 +251,8 @@ def _decoded(recognizer: Recognizer, batch: list[tuple[Span, np.ndarray]], optio
             recognised.probability = decoded.probability
         start, language = span.start_ms / 1000, decoded.language
         # The text that stays, and from where (seconds into the segment) it is decoded again.
-        kept, resume = ([], 0.0) if decoded.failure else (decoded.segments, 0.0)
-        if decoded.failure == PARTLY_COVERED:
-            kept, resume = decoded.segments, max(segment.end for segment in decoded.segments)
+        kept = decoded.segments if decoded.failure in (None, PARTLY_COVERED) else []
+        resume = max(segment.end for segment in kept) if decoded.failure == PARTLY_COVERED else 0.0
         recognised.segments.extend(_shifted(kept, start, language))
         if decoded.failure:
             again = recognizer.recognize_again(samples[int(resume * SAMPLE_RATE):],
