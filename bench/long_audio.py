@@ -12,13 +12,18 @@
    model as faster-whisper loads it by default (WhisperModel(path, "cpu", compute_type="int8"));
    (e) plain `transcribe` again on one single-threaded worker, the layout our engine gives each of
    its workers (`device.cpu_layout`), so the part of our speed that is only the thread layout
-   shows. Then multilingual.mp3 (English, then German), a real continuous recording: the
+   shows, and (f) plain `transcribe` on each of the stretches our engine reads (VAD's segments
+   with the engine's lead-in), one by one: the yardstick cut where a VAD can cut, so the engine's
+   gap to (b) splits into what its decoding loses (against f) and what knowing where each clip
+   starts is worth (f against b). Then multilingual.mp3 (English, then German), a real continuous recording: the
    languages each pipeline gives its parts, and its time.
 2. Sixty minutes of a realistic construction: our engine in a child process; its peak resident
    memory and real-time factor.
 
 ASR_BENCH_SEEDS (default "1,2") and ASR_BENCH_MINUTES (default 3) change the constructions;
-ASR_BENCH_PART=realistic or 60 runs one part.
+ASR_BENCH_PART=realistic or 60 runs one part. ASR_BENCH_CLIPS=perturbed builds them from five
+copies of each clip played at 0.9-1.1x speed (pitch moving with it, as Kaldi's speed perturbation
+does): four clips are few draws of Whisper's swing from clip to clip, twenty are more.
 """
 from __future__ import annotations
 
@@ -29,14 +34,19 @@ import sys
 import time
 from dataclasses import dataclass
 
+import numpy as np
 from faster_whisper import BatchedInferencePipeline, WhisperModel
+from scipy.signal import resample_poly
 
 from bench.common import CACHE_DIR, REPO, SPEECH_DIR, WORK_DIR, manifest, write_wav
 from tests.speech import MANDARIN, character_error_rate, clips_one_by_one, realistic_recording
 from transcripts.engine import Engine, EngineConfig, TranscribeOptions
 from transcripts.engine.audio import decode_audio, wav_bytes
+from transcripts.engine.clips import array_chunks, iter_clips, without_digital_silence
 from transcripts.engine.models import locate_model
+from transcripts.engine.pipeline import recognition_spans
 from transcripts.engine.text import convert_chinese_script
+from transcripts.engine.vad import detect_speech
 
 NOISE_FLOORS = [-60, -50, -45, None]  # dBFS of white noise; None: digital silence between clips
 # The one-by-one yardstick's temperature fallback samples under noise, and CTranslate2's sampling
@@ -61,14 +71,31 @@ def _simplified(text: str) -> str:
     return convert_chinese_script(text, "simplified")
 
 
+# Speeds of ASR_BENCH_CLIPS=perturbed, as (up, down) resampling factors: 0.9, 0.95, 1, 1.05, 1.1x.
+PERTURBED_SPEEDS = ((10, 9), (20, 19), (1, 1), (20, 21), (10, 11))
+
+
 def _mandarin() -> dict:
     texts = {e["audio"]: e["text"] for e in manifest()}
-    return {name: (decode_audio(SPEECH_DIR / name).samples, texts[name]) for name in MANDARIN}
+    clips = {name: (decode_audio(SPEECH_DIR / name).samples, texts[name]) for name in MANDARIN}
+    if os.environ.get("ASR_BENCH_CLIPS") != "perturbed":
+        return clips
+    return {f"{name}@{down / up:.2f}x": (resample_poly(samples, up, down).astype(np.float32), text)
+            for name, (samples, text) in clips.items() for up, down in PERTURBED_SPEEDS}
 
 
 def _one_by_one_cer(model, recording, pad_s: float, shift_s: float = 0.0) -> float:
     texts = clips_one_by_one(model, recording, "zh", pad_s=pad_s, shift_s=shift_s)
     return character_error_rate(recording.references, [_simplified(t) for t in texts])
+
+
+def _vad_cuts_cer(model, recording, options: TranscribeOptions) -> float:
+    """Plain `transcribe` on each stretch our engine reads, cut as the engine cuts it."""
+    speech = detect_speech(recording.samples, options.vad_options())
+    cuts = without_digital_silence(iter_clips(array_chunks(recording.samples), recognition_spans(speech)))
+    text = "".join(piece.text for _, cut in cuts
+                   for piece in model.transcribe(cut, language=options.language, beam_size=5)[0])
+    return character_error_rate([recording.reference], [_simplified(text)])
 
 
 def _construction(noise: float | None) -> str:
@@ -83,6 +110,8 @@ class _Compared:
     vs_alone: float  # against one by one with YARDSTICK_PAD_S, the mean of its runs
     vs_pads: float  # against the mean over YARDSTICK_PAD_S and OTHER_PADS_S
     vs_shifted: float  # against one run with each cut moved within YARDSTICK_SHIFT_S
+    vs_vad_cuts: float  # against plain transcribe on the engine's own cuts (_vad_cuts_cer)
+    vad_cuts_vs_alone: float  # what knowing where each clip starts is worth to plain transcribe
     vs_plain: float
     vs_one_thread: float
 
@@ -122,6 +151,7 @@ def realistic(seeds: list[int], minutes: float) -> None:
             alone_cer = sum(alone_runs) / len(alone_runs)
             padded = [_one_by_one_cer(model, recording, pad) for pad in OTHER_PADS_S]
             shifted = _one_by_one_cer(model, recording, YARDSTICK_PAD_S, YARDSTICK_SHIFT_S)
+            vad_cuts = _vad_cuts_cer(model, recording, options)
             pads_mean = (alone_cer + sum(padded)) / (1 + len(padded))
             plain, plain_s = _timed(lambda: "".join(
                 s.text for s in model.transcribe(recording.samples, language="zh", beam_size=5)[0]))
@@ -145,9 +175,10 @@ def realistic(seeds: list[int], minutes: float) -> None:
                   f"(spread {max(alone_runs) - min(alone_runs):.3f}); with "
                   + ", ".join(f"{pad:g} s pads {cer:.3f}" for pad, cer in zip(OTHER_PADS_S, padded))
                   + f"; each cut moved within +-{YARDSTICK_SHIFT_S:g} s {shifted:.3f}"
+                  + f"; plain on the engine's cuts {vad_cuts:.3f}"
                   + f"; dropped segments reported: {len(ours.dropped)}")
             summary.append(_Compared(noise, rows[0][2] - alone_cer, rows[0][2] - pads_mean, rows[0][2] - shifted,
-                                     plain_s / ours_s, single_s / ours_s))
+                                     rows[0][2] - vad_cuts, vad_cuts - alone_cer, plain_s / ours_s, single_s / ours_s))
     print("\njoined CER minus one-by-one mean CER (target <= 0.02): "
           + ", ".join(f"{_construction(c.noise)}: {c.vs_alone:+.3f}" for c in summary))
     pads = ", ".join(f"{pad:g}" for pad in sorted((YARDSTICK_PAD_S, *OTHER_PADS_S)))
@@ -155,6 +186,10 @@ def realistic(seeds: list[int], minutes: float) -> None:
           + ", ".join(f"{_construction(c.noise)}: {c.vs_pads:+.3f}" for c in summary))
     print(f"joined CER minus one by one with each cut moved within +-{YARDSTICK_SHIFT_S:g} s: "
           + ", ".join(f"{_construction(c.noise)}: {c.vs_shifted:+.3f}" for c in summary))
+    print("joined CER minus plain transcribe on the engine's own cuts (what our decoding loses): "
+          + ", ".join(f"{_construction(c.noise)}: {c.vs_vad_cuts:+.3f}" for c in summary))
+    print("plain transcribe on the engine's cuts minus one by one (what cutting at each clip's start is worth): "
+          + ", ".join(f"{_construction(c.noise)}: {c.vad_cuts_vs_alone:+.3f}" for c in summary))
     print("speed vs plain transcribe (target >= 2.5x): " + ", ".join(f"{c.vs_plain:.2f}x" for c in summary))
     print("speed vs plain transcribe on 1 thread: " + ", ".join(f"{c.vs_one_thread:.2f}x" for c in summary))
     multilingual(engine, model, batched)

@@ -18,8 +18,7 @@ from tests.speech import (
 )
 from transcripts.engine import TranscribeOptions
 from transcripts.engine.audio import decode_audio, wav_bytes
-from transcripts.engine.pipeline import RECOGNITION_LEAD_IN_MS
-from transcripts.engine.segments import pad
+from transcripts.engine.pipeline import recognition_spans
 from transcripts.engine.text import convert_chinese_script
 from transcripts.engine.vad import detect_speech
 
@@ -61,14 +60,15 @@ def test_every_stretch_of_speech_is_covered_by_text_or_reported(engine, mandarin
     data = wav_bytes(recording.samples)
     options = TranscribeOptions(language="zh")
     result = engine.transcribe(data, options)
-    found = detect_speech(data, options.vad_options()).segments
+    speech = detect_speech(data, options.vad_options())
+    found = speech.segments
     for span in found:
         start, end = span.start_ms / 1000, span.end_ms / 1000
         texts = [s for s in result.segments if s.start < end and s.end > start]
         reported = [d for d in result.dropped if d.start < end and d.end > start]
         assert texts or reported, (start, end)
     # Each segment's text comes from its own stretch of speech (as the recogniser reads it), never a neighbour's
-    read = pad(found, RECOGNITION_LEAD_IN_MS, len(recording.samples) * 1000 // 16000, end_pad_ms=0)
+    read = recognition_spans(speech)
     assert all(any(span.start_ms / 1000 - 0.01 <= s.start <= s.end <= span.end_ms / 1000 + 0.01 for span in read)
                for s in result.segments)
     # Text is timed inside the utterances, never in the pauses between them, and every utterance

@@ -219,7 +219,7 @@ class Engine:
                      embeddings: SpeakerEmbeddings | None = None) -> _Recognised:
         duration = speech.duration_ms / 1000
         recognised = _Recognised([], options.language, 0.0)
-        widened = pad(speech.segments, RECOGNITION_LEAD_IN_MS, speech.duration_ms, end_pad_ms=RECOGNITION_LEAD_OUT_MS)
+        widened = recognition_spans(speech)
         clips = _cut_for_recognition(chunks, speech.segments, widened, embeddings)
         # Progress counts the speech decoded so far, whatever order the batches run in.
         speech_ms, decoded_ms = sum(span.duration_ms for span in widened) or 1, 0
@@ -262,6 +262,12 @@ def _decoded(recognizer: Recognizer, batch: list[tuple[Span, np.ndarray]], optio
             else:
                 recognised.dropped.append(Dropped(start + resume, span.end_ms / 1000, decoded.failure))
     return recognised
+
+
+def recognition_spans(speech: SpeechMap) -> list[Span]:
+    """The stretches of the recording the recogniser reads: VAD's segments, each with
+    RECOGNITION_LEAD_IN_MS (and RECOGNITION_LEAD_OUT_MS) more around it."""
+    return pad(speech.segments, RECOGNITION_LEAD_IN_MS, speech.duration_ms, end_pad_ms=RECOGNITION_LEAD_OUT_MS)
 
 
 def _cut_for_recognition(chunks: Iterable[np.ndarray], segments: list[Span], widened: list[Span],
