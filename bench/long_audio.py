@@ -42,9 +42,9 @@ from bench.common import CACHE_DIR, REPO, SPEECH_DIR, WORK_DIR, manifest, write_
 from tests.speech import MANDARIN, character_error_rate, clips_one_by_one, realistic_recording
 from transcripts.engine import Engine, EngineConfig, TranscribeOptions
 from transcripts.engine.audio import decode_audio, wav_bytes
-from transcripts.engine.clips import array_chunks, iter_clips, without_digital_silence
+from transcripts.engine.clips import array_chunks
 from transcripts.engine.models import locate_model
-from transcripts.engine.pipeline import recognition_spans
+from transcripts.engine.pipeline import cut_for_recognition, recognition_spans
 from transcripts.engine.text import convert_chinese_script
 from transcripts.engine.vad import detect_speech
 
@@ -92,7 +92,7 @@ def _one_by_one_cer(model, recording, pad_s: float, shift_s: float = 0.0) -> flo
 def _vad_cuts_cer(model, recording, options: TranscribeOptions) -> float:
     """Plain `transcribe` on each stretch our engine reads, cut as the engine cuts it."""
     speech = detect_speech(recording.samples, options.vad_options())
-    cuts = without_digital_silence(iter_clips(array_chunks(recording.samples), recognition_spans(speech)))
+    cuts = cut_for_recognition(array_chunks(recording.samples), speech.segments, recognition_spans(speech))
     text = "".join(piece.text for _, cut in cuts
                    for piece in model.transcribe(cut, language=options.language, beam_size=5)[0])
     return character_error_rate([recording.reference], [_simplified(text)])

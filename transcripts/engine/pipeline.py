@@ -220,7 +220,7 @@ class Engine:
         duration = speech.duration_ms / 1000
         recognised = _Recognised([], options.language, 0.0)
         widened = recognition_spans(speech)
-        clips = _cut_for_recognition(chunks, speech.segments, widened, embeddings)
+        clips = cut_for_recognition(chunks, speech.segments, widened, embeddings)
         # Progress counts the speech decoded so far, whatever order the batches run in.
         speech_ms, decoded_ms = sum(span.duration_ms for span in widened) or 1, 0
         # The batches decoded side by side share the memory EngineConfig.batch_size is set for.
@@ -270,11 +270,11 @@ def recognition_spans(speech: SpeechMap) -> list[Span]:
     return pad(speech.segments, RECOGNITION_LEAD_IN_MS, speech.duration_ms, end_pad_ms=RECOGNITION_LEAD_OUT_MS)
 
 
-def _cut_for_recognition(chunks: Iterable[np.ndarray], segments: list[Span], widened: list[Span],
-                         embeddings: SpeakerEmbeddings | None) -> Iterator[tuple[Span, np.ndarray]]:
-    """The speech segments cut out as the audio streams past, as `widened` (each with
-    RECOGNITION_LEAD_IN_MS more before it) for the recogniser, digital silence trimmed; the
-    speaker stage, when on, gets each of `segments` as VAD shaped it."""
+def cut_for_recognition(chunks: Iterable[np.ndarray], segments: list[Span], widened: list[Span],
+                        embeddings: SpeakerEmbeddings | None = None) -> Iterator[tuple[Span, np.ndarray]]:
+    """The speech segments cut out as the audio streams past, as `widened` (`recognition_spans`)
+    for the recogniser, digital silence trimmed; the speaker stage, when on, gets each of
+    `segments` as VAD shaped it."""
     for segment, (span, samples) in zip(segments, iter_clips(chunks, widened)):
         if embeddings is not None:
             lead = (segment.start_ms - span.start_ms) * SAMPLE_RATE // 1000
