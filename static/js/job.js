@@ -18,7 +18,7 @@
     showStatus($("job-status"), state.status);
     $("job-count").textContent = state.done + "/" + state.total;
     $("job-progress").value = state.fraction;
-    $("job-eta").textContent = state.eta_seconds ? "ETA " + Math.round(state.eta_seconds) + " s" : "";
+    $("job-eta").textContent = state.eta_seconds ? " · ETA " + Math.round(state.eta_seconds) + " s" : "";
     $("job-current").textContent = state.current
       ? " · " + state.current.name + " " + state.current.position + " / " + (state.current.duration || "?") + " s" : "";
     for (const file of state.files) {

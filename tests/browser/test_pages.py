@@ -128,6 +128,8 @@ def test_batch_of_three_reaches_done_and_exports_csv(browser, server, requests_s
     expect(page.locator("#job-status")).to_have_attribute("data-status", "done", timeout=RECOGNITION_TIMEOUT_MS)
     assert page.inner_text("#job-status") == "已完成"
     assert page.inner_text("#job-count") == "3/3"
+    # A finished job has no ETA, and its status line does not end on a dangling separator.
+    assert not page.inner_text("#job p").rstrip().endswith("·")
     assert float(page.get_attribute("#job-progress", "value")) == 1.0
     shot(page, "04-batch-done")
     with page.expect_download() as download:
