@@ -19,6 +19,7 @@ from accounts.permissions import teams_of
 from accounts.ws_auth import scope_membership
 from transcripts import events
 from transcripts.engine import EngineError, Segment
+from transcripts.engine.result import least_sure
 from transcripts.engine.speakers import LiveSpeakers
 from transcripts.engine.streaming import MS, Utterance, UtteranceCutter, is_final_of, pcm16_to_float
 from transcripts.models import Job, Transcript
@@ -295,7 +296,8 @@ class StreamConsumer(AsyncWebsocketConsumer):
         start, end = utterance.start_ms / 1000, utterance.end_ms / 1000
         self.language = self.language or result.language
         speaker = await asyncio.to_thread(self.speakers.speaker_of, utterance.samples) if self.speakers else None
-        self.finals.append(Segment(start=start, end=end, text=result.text, itn_text=result.itn_text, speaker=speaker))
+        self.finals.append(Segment(start=start, end=end, text=result.text, itn_text=result.itn_text, speaker=speaker,
+                                   **least_sure(result.segments)))
         final = {"type": "final", "text": result.text, "itn_text": result.itn_text, "start": start, "end": end}
         await self.send(text_data=json.dumps(final | ({"speaker": speaker} if speaker else {}), ensure_ascii=False))
 

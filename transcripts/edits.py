@@ -12,7 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from transcripts.engine.result import join_segments
+from transcripts.engine.result import DECODER_SCORES, join_segments
 from transcripts.engine.speakers import MAX_SPEAKERS
 from transcripts.models import Status, Transcript, TranscriptRevision
 from transcripts.selectors import transcript_result
@@ -84,8 +84,9 @@ def transcript_edit(*, transcript_id: int, team, user, texts: dict | None = None
             if len(text) > MAX_SEGMENT_CHARS:
                 raise EditError(_("A segment can hold at most %(count)d characters.") % {"count": MAX_SEGMENT_CHARS})
             if text != (segments[position].get("itn_text") or segments[position].get("text")):
-                # the written form people see is the one they corrected; word times no longer fit it
-                segments[position].update(text=text, itn_text=text, words=[])
+                # the written form people see is the one they corrected; word times and the decoder's
+                # scores describe the recogniser's text, not theirs
+                segments[position].update(text=text, itn_text=text, words=[], **dict.fromkeys(DECODER_SCORES))
         for index, label in (speakers or {}).items():
             segments[_position(index, len(segments))]["speaker"] = _valid_label(label)
         names = _renamed(transcript.speaker_names or {}, names or {}, segments)

@@ -23,7 +23,7 @@ def _verbose(result: TranscriptResult, granularities: list[str], use_itn: bool) 
             {"id": i, "seek": 0, "start": s.start, "end": s.end,
              # the speaker has its own field; a channel label stays in the text, as before
              "text": segment_text(s, use_itn) if s.speaker else display_text(s, use_itn), "tokens": [],
-             "temperature": 0.0, "avg_logprob": 0.0, "compression_ratio": 0.0, "no_speech_prob": 0.0,
+             **s.scores(),  # None (null) where the model gives none, or for text stored before they were kept
              **({"speaker": result.speaker_name(s.speaker)} if s.speaker else {})}
             for i, s in enumerate(result.segments)
         ]

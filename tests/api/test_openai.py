@@ -66,6 +66,11 @@ def test_each_response_format_gives_the_engines_text(server, clips, engine):
     assert verbose.text == expected.itn_text and verbose.language == "zh"
     assert abs(verbose.duration - clips[CLIP].entry["duration_s"]) < 0.05
     assert [s.start for s in verbose.segments] == [s.start for s in expected.segments]
+    # the decoder's own scores, not placeholders (word timestamps decode through `transcribe`)
+    timed = engine.transcribe(clips[CLIP].path, TranscribeOptions(language="zh", word_timestamps=True))
+    assert [(s.avg_logprob, s.no_speech_prob, s.compression_ratio) for s in verbose.segments] == [
+        (s.avg_logprob, s.no_speech_prob, s.compression_ratio) for s in timed.segments]
+    assert all(s.avg_logprob < 0 and 0 <= s.no_speech_prob <= 1 for s in verbose.segments)
     assert verbose.words and all(0 <= w.start <= w.end <= verbose.duration for w in verbose.words)
     assert "".join(w.word for w in verbose.words).replace(" ", "") in expected.text.replace(" ", "")
 

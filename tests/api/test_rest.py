@@ -101,7 +101,8 @@ def test_downloads_in_each_format_and_409_until_done(client_of, teams, clips):
 
 DIARISED = [
     {"start": 0.0, "end": 1.0, "text": "你好。", "itn_text": "你好。", "speaker": "S1", "language": "zh"},
-    {"start": 1.2, "end": 2.0, "text": "在吗？", "itn_text": "在吗？", "speaker": "S2", "language": "zh"},
+    {"start": 1.2, "end": 2.0, "text": "在吗？", "itn_text": "在吗？", "speaker": "S2", "language": "zh",
+     "avg_logprob": -0.42, "no_speech_prob": 0.01, "compression_ratio": 0.8, "temperature": 0.0},
     {"start": 2.5, "end": 3.0, "text": "在。", "itn_text": "在。", "speaker": "S1", "language": "zh"},
 ]
 
@@ -133,6 +134,8 @@ def test_corrections_are_revisions_used_everywhere_and_the_original_comes_back(c
     edited = bob.patch(f"/api/transcripts/{done.id}/", {"segments": {"1": {"text": "在 吗？ 张经理"}}},
                        format="json").json()
     assert edited["segments"][1]["text"] == edited["segments"][1]["itn_text"] == "在 吗？ 张经理"
+    # the decoder's scores were of the recogniser's text, not of the correction
+    assert edited["segments"][1]["avg_logprob"] is None and edited["segments"][1]["temperature"] is None
     assert edited["itn_text"] == "你好。在 吗？ 张经理在。" and edited["edited"]["by"] == "bob"
     assert edited["edited"]["revisions"] == 1
     assert "张经理" in bob.get(f"/api/transcripts/{done.id}/download/srt/").content.decode()

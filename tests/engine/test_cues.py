@@ -125,3 +125,15 @@ def test_short_clauses_of_one_sentence_join_into_one_cue_while_it_fits():
     assert (joined[0].start, joined[0].end) == (0.0, 3.9)
     # nothing joins past the cue length
     assert len(joined_clauses(cues, 3.0, line_limit)) == 5
+
+
+def test_a_joined_cue_is_as_sure_as_its_least_sure_part():
+    cues = [Segment(0.0, 1.0, "首先，", language="zh", avg_logprob=-0.2, no_speech_prob=0.1, compression_ratio=1.1,
+                    temperature=0.0),
+            Segment(1.0, 2.0, "说一下。", language="zh", avg_logprob=-0.7, no_speech_prob=0.05, compression_ratio=1.3,
+                    temperature=0.4)]
+    (joined,) = joined_clauses(cues, 7.0, line_limit)
+    assert (joined.avg_logprob, joined.no_speech_prob, joined.compression_ratio, joined.temperature) == (
+        -0.7, 0.1, 1.3, 0.4)
+    cues[1].avg_logprob = None  # a part with no scores (a FunASR model's): the whole is unknown
+    assert joined_clauses(cues, 7.0, line_limit)[0].avg_logprob is None

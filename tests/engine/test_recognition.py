@@ -4,6 +4,7 @@ import pytest
 
 from tests.speech import MANDARIN, character_error_rate, white_noise, word_error_rate
 from transcripts.engine import TranscribeOptions
+from transcripts.engine.asr import FALLBACK_TEMPERATURES
 from transcripts.engine.audio import wav_bytes
 from transcripts.engine.errors import AudioDecodeError, InvalidOptionError
 from transcripts.engine.languages import join_texts
@@ -24,6 +25,10 @@ def assert_invariants(result):
     assert starts == sorted(starts)
     for segment in result.segments:
         assert 0 <= segment.start <= segment.end <= result.duration
+        # the decoder's own scores, as verbose_json serves them
+        assert segment.avg_logprob is not None and segment.avg_logprob <= 0
+        assert 0 <= segment.no_speech_prob <= 1 and segment.compression_ratio > 0
+        assert segment.temperature in FALLBACK_TEMPERATURES
 
 
 def test_mandarin_character_error_rate(engine, clips):

@@ -216,7 +216,8 @@ class WhisperRecognizer:
             return []  # a loop, or another language, at every temperature tried
         if not text or is_hallucination(scores):
             return []
-        return [Segment(start=0.0, end=seconds, text=text, language=language)]
+        return [Segment(start=0.0, end=seconds, text=text, language=language, temperature=temperature,
+                        **scores.as_fields())]
 
     def _generate(self, encoded: ctranslate2.StorageView, prompts: list[list[int]], seconds: float, **search):
         return self.model.model.generate(
@@ -249,7 +250,7 @@ class WhisperRecognizer:
                                    result.no_speech_prob)
             pieces, _seek, _single_ending = self.model._split_segments_by_timestamps(
                 tokenizer, tokens, 0.0, WINDOW_FRAMES, seconds, 0)
-            segments = _timed_segments(tokenizer, pieces, seconds, language)
+            segments = _timed_segments(tokenizer, pieces, seconds, language, scores)
             failure = HALLUCINATION if _loops(text, scores) or is_hallucination(scores) else uncovered(segments, seconds)
             decoded.append(Decoded(segments, language, probability, failure))
         return decoded
@@ -315,6 +316,11 @@ class DecodeScores:
     compression_ratio: float
     no_speech_prob: float
     avg_logprob: float
+
+    def as_fields(self) -> dict[str, float]:
+        """As a Segment's fields, rounded as stored."""
+        return {"compression_ratio": round(self.compression_ratio, 4), "no_speech_prob": round(self.no_speech_prob, 4),
+                "avg_logprob": round(self.avg_logprob, 4)}
 
 
 # Whisper's own thresholds (openai/whisper transcribe.py), applied to every decoded segment: the
@@ -387,20 +393,24 @@ def without_loops(segments: list[Segment]) -> list[Segment]:
     return kept
 
 
-def _timed_segments(tokenizer: Tokenizer, pieces: list[dict], seconds: float, language: str) -> list[Segment]:
-    """faster-whisper's pieces of a decode split at its timestamps → segments inside `seconds`."""
+def _timed_segments(tokenizer: Tokenizer, pieces: list[dict], seconds: float, language: str,
+                    scores: DecodeScores) -> list[Segment]:
+    """faster-whisper's pieces of a decode split at its timestamps → segments inside `seconds`,
+    each with the scores of the whole decode (one beam search, at temperature 0)."""
     segments = []
     for piece in pieces:
         text = tokenizer.decode([token for token in piece["tokens"] if token < tokenizer.eot]).strip()
         if text:
             segments.append(Segment(start=min(piece["start"], seconds), end=min(piece["end"], seconds), text=text,
-                                    language=language))
+                                    language=language, temperature=0.0, **scores.as_fields()))
     return segments
 
 
 def _segment(piece) -> Segment:
     words = [Word(w.start, w.end, w.word, w.probability) for w in (piece.words or [])]
-    return Segment(start=piece.start, end=piece.end, text=piece.text.strip(), words=words)
+    return Segment(start=piece.start, end=piece.end, text=piece.text.strip(), words=words,
+                   avg_logprob=round(piece.avg_logprob, 4), no_speech_prob=round(piece.no_speech_prob, 4),
+                   compression_ratio=round(piece.compression_ratio, 4), temperature=piece.temperature)
 
 
 _CJK = re.compile(r"[\u3400-\u9fff]")

@@ -18,7 +18,7 @@ from functools import lru_cache
 from itertools import accumulate
 
 from transcripts.engine.languages import join_texts
-from transcripts.engine.result import Segment, Word
+from transcripts.engine.result import Segment, Word, least_sure
 
 DEFAULT_MAX_CUE_SECONDS = 7.0
 MAX_LINES = 2
@@ -250,7 +250,8 @@ def joined_clauses(cues: list[Segment], max_seconds: float, max_chars_of) -> lis
                 and cue.end - previous.start <= max_seconds + 1e-6:
             text = join_texts([previous.text, cue.text], cue.language)
             if len(wrap_lines(text, max_chars_of(cue.language))) <= MAX_LINES:
-                joined[-1] = replace(previous, end=cue.end, text=text, words=previous.words + cue.words)
+                joined[-1] = replace(previous, end=cue.end, text=text, words=previous.words + cue.words,
+                                     **least_sure([previous, cue]))
                 continue
         joined.append(cue)
     return joined

@@ -26,9 +26,34 @@ class Segment:
     language: str | None = None  # the language it was decoded in (ISO code)
     # "S1", "S2", ... in order of first appearance, when speakers were diarised or channels split.
     speaker: str | None = None
+    # How sure the decoder was, where the backend says (Whisper; None for FunASR models): the
+    # average log-probability of its tokens, the probability that the audio held no speech, how
+    # well the text compresses (a loop compresses far better than speech), and the sampling
+    # temperature its text came from (0: beam search; higher: Whisper's fallback).
+    avg_logprob: float | None = None
+    no_speech_prob: float | None = None
+    compression_ratio: float | None = None
+    temperature: float | None = None
 
     def labelled(self, text: str) -> str:
         return f"[{self.channel}] {text}" if self.channel else text
+
+    def scores(self) -> dict[str, float | None]:
+        return {name: getattr(self, name) for name in DECODER_SCORES}
+
+
+DECODER_SCORES = ("avg_logprob", "no_speech_prob", "compression_ratio", "temperature")
+
+
+def least_sure(segments: list[Segment]) -> dict[str, float | None]:
+    """The scores of several segments' text read as one: the lowest log-probability, the highest
+    no-speech probability, compression ratio and temperature (None where any is unknown)."""
+    def pick(name: str, choose) -> float | None:
+        values = [getattr(segment, name) for segment in segments]
+        return None if not values or None in values else choose(values)
+
+    return {"avg_logprob": pick("avg_logprob", min), "no_speech_prob": pick("no_speech_prob", max),
+            "compression_ratio": pick("compression_ratio", max), "temperature": pick("temperature", max)}
 
 
 @dataclass
