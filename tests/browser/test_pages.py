@@ -164,6 +164,13 @@ def test_the_transcript_workspace_seeks_corrects_and_reverts(browser, server, re
     page.fill("#find", "情况")
     assert page.locator("#segments tr.match").count() >= 1
     page.fill("#find", "")
+    # segments the recogniser was unsure of are underlined, and the note above counts them
+    unsure = page.locator("#segments tr.unsure")
+    if unsure.count():
+        assert f"{unsure.count()} 个分段" in page.inner_text("#unsure-note")
+        assert unsure.first.locator(".seg-text").evaluate("e => getComputedStyle(e).textDecorationStyle") == "wavy"
+    else:
+        assert page.locator("#unsure-note").count() == 0
     shot(page, "02b-workspace")
     first = rows.nth(0).locator(".seg-text")
     first.click()

@@ -148,6 +148,24 @@ def test_a_corrected_segment_is_saved_shown_as_edited_and_reverted(client, teams
 
 
 @pytest.mark.django_db
+def test_text_the_recogniser_was_unsure_of_is_marked_until_a_person_corrects_it(client, teams, done):
+    transcript = done["a"]
+    scores = [-1.2, -0.3, None]  # under UNSURE_AVG_LOGPROB, over it, none (a FunASR model's)
+    transcript.segments = [{"start": float(i), "end": i + 1.0, "text": f"第{i}段", "itn_text": f"第{i}段",
+                            "avg_logprob": score} for i, score in enumerate(scores)]
+    transcript.save()
+    client.force_login(teams["bob"])
+    url = f"/transcripts/{transcript.pk}/"
+    page = client.get(url).content.decode()
+    assert page.count('class="unsure"') == 1 and "1 个分段识别把握不大" in page
+    rows = page.split('id="segments"')[1].split("<tr")[2:]
+    assert [' class="unsure"' in row for row in rows] == [True, False, False]
+    client.post(f"{url}edit/", {"text-0": "第零段"})
+    page = client.get(url).content.decode()
+    assert 'class="unsure"' not in page and "把握不大" not in page
+
+
+@pytest.mark.django_db
 def test_impossible_speaker_counts_are_form_errors(client, teams, clips):
     client.force_login(teams["bob"])
     with open(clips["IT0011W0001.wav"].path, "rb") as audio:

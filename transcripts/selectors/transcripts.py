@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import Team
 from transcripts.engine import TranscriptResult
+from transcripts.engine.result import is_unsure
 from transcripts.engine.speakers import MAX_SPEAKERS
 from transcripts.engine.text import by_weight, parse_hotwords
 from transcripts.language_names import native_name
@@ -69,8 +70,9 @@ def last_edit(transcript: Transcript) -> TranscriptRevision | None:
 
 def editor_context(transcript: Transcript) -> dict:
     """The detail page's editor: each speaker with its name and colour (1-10, cycling), the next
-    free label, and the segments as rows with their speaker and the words to show as clickable
-    (only where the shown text is the words' own: ITN rewrites numbers the words spell out)."""
+    free label, and the segments as rows with their speaker, whether the recogniser was unsure of
+    the text (`is_unsure`; and how many such), and the words to show as clickable (only where the
+    shown text is the words' own: ITN rewrites numbers the words spell out)."""
     labels = list(dict.fromkeys(s.get("speaker") for s in transcript.segments if s.get("speaker")))
     names = transcript.speaker_names or {}
 
@@ -83,7 +85,9 @@ def editor_context(transcript: Transcript) -> dict:
     following = max(numbers, default=0) + 1
     return {"speakers": [person(label) for label in labels],
             "next_speaker": f"S{following}" if labels and following <= MAX_SPEAKERS else None,
+            "unsure": sum(is_unsure(s.get("avg_logprob")) for s in transcript.segments),
             "rows": [{"index": i, "segment": s, "speaker": person(s.get("speaker")),
+                      "unsure": is_unsure(s.get("avg_logprob")),
                       "words": s.get("words") if (s.get("itn_text") or s.get("text")) == s.get("text") else []}
                      for i, s in enumerate(transcript.segments)]}
 
