@@ -62,6 +62,18 @@
     });
   }
 
+  // The segments the recogniser was unsure of, one after another from where playback is.
+  const nextUnsure = $("next-unsure");
+  if (nextUnsure) {
+    const unsure = rows.flatMap((row, index) => (row.classList.contains("unsure") ? [index] : []));
+    nextUnsure.addEventListener("click", () => {
+      const next = unsure.find((index) => index > current) ?? unsure[0];
+      rows[next].scrollIntoView({ block: "center" });
+      highlight(next);
+      playFrom(starts[next]);
+    });
+  }
+
   // Find within the transcript: matching rows marked, the rest dimmed, Enter goes to the next.
   const find = $("find");
   let matches = [], shown = -1;

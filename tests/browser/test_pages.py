@@ -169,6 +169,12 @@ def test_the_transcript_workspace_seeks_corrects_and_reverts(browser, server, re
     if unsure.count():
         assert f"{unsure.count()} 个分段" in page.inner_text("#unsure-note")
         assert unsure.first.locator(".seg-text").evaluate("e => getComputedStyle(e).textDecorationStyle") == "wavy"
+        page.click("#next-unsure")  # plays the next of them
+        playing = page.locator("#segments tr.unsure.playing")
+        expect(playing).to_have_count(1)
+        assert abs(page.locator("audio").evaluate("audio => audio.currentTime")
+                   - float(playing.get_attribute("data-start"))) < 1.5
+        page.locator("audio").evaluate("audio => audio.pause()")
     else:
         assert page.locator("#unsure-note").count() == 0
     shot(page, "02b-workspace")
