@@ -408,9 +408,9 @@ def _timed_segments(tokenizer: Tokenizer, pieces: list[dict], seconds: float, la
 
 def _segment(piece) -> Segment:
     words = [Word(w.start, w.end, w.word, w.probability) for w in (piece.words or [])]
+    scores = DecodeScores(piece.compression_ratio, piece.no_speech_prob, piece.avg_logprob)
     return Segment(start=piece.start, end=piece.end, text=piece.text.strip(), words=words,
-                   avg_logprob=round(piece.avg_logprob, 4), no_speech_prob=round(piece.no_speech_prob, 4),
-                   compression_ratio=round(piece.compression_ratio, 4), temperature=piece.temperature)
+                   temperature=piece.temperature, **scores.as_fields())
 
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
