@@ -22,17 +22,13 @@ from rapidfuzz.distance import Levenshtein
 
 from bench.common import CACHE_DIR
 from bench.long_audio import _mandarin
-from tests.speech import normalise_for_scoring, realistic_recording
+from tests.speech import realistic_recording, scored_characters
 from transcripts.engine import Engine, EngineConfig, TranscribeOptions
 from transcripts.engine.audio import wav_bytes
 from transcripts.engine.result import UNSURE_AVG_LOGPROB
 
 DEFAULT_CONSTRUCTIONS = "-60:3,-50:3,-45:3,digital:3,-60:4,digital:4"
 WRONG_SHARE = 0.5
-
-
-def _plain(text: str) -> str:
-    return normalise_for_scoring(text).replace(" ", "")
 
 
 def segment_errors(hypotheses: list[str], reference: str) -> list[float]:
@@ -68,7 +64,7 @@ def main() -> None:
         result = engine.transcribe(wav_bytes(recording.samples), options)
         kept = [s for s in result.segments if s.avg_logprob is not None]
         scores += [s.avg_logprob for s in kept]
-        errors += segment_errors([_plain(s.text) for s in kept], _plain(recording.reference))
+        errors += segment_errors([scored_characters(s.text) for s in kept], scored_characters(recording.reference))
         names += [spec] * len(kept)
     score, error, name = np.array(scores), np.array(errors), np.array(names)
     wrong = error >= WRONG_SHARE

@@ -22,11 +22,14 @@ def normalise_for_scoring(text: str) -> str:
     return _PUNCT.sub(" ", text).strip()
 
 
+def scored_characters(text: str) -> str:
+    """The characters a CER counts: punctuation and spaces aside."""
+    return normalise_for_scoring(text).replace(" ", "")
+
+
 def character_error_rate(references: list[str], hypotheses: list[str]) -> float:
     """CER over a set of utterances (total edits / total reference characters), ignoring punctuation."""
-    refs = [normalise_for_scoring(r).replace(" ", "") for r in references]
-    hyps = [normalise_for_scoring(h).replace(" ", "") for h in hypotheses]
-    return jiwer.cer(refs, hyps)
+    return jiwer.cer([scored_characters(r) for r in references], [scored_characters(h) for h in hypotheses])
 
 
 def word_error_rate(reference: str, hypothesis: str) -> float:

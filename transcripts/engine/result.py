@@ -42,7 +42,10 @@ class Segment:
         return {name: getattr(self, name) for name in DECODER_SCORES}
 
 
-DECODER_SCORES = ("avg_logprob", "no_speech_prob", "compression_ratio", "temperature")
+# Each decoder score, and how the scores of several texts read as one combine (least_sure): the
+# lowest log-probability, the highest no-speech probability, compression ratio and temperature.
+_LEAST_SURE = {"avg_logprob": min, "no_speech_prob": max, "compression_ratio": max, "temperature": max}
+DECODER_SCORES = tuple(_LEAST_SURE)
 
 
 # Under this average log-probability a segment's text is more often wrong than right, so the
@@ -63,14 +66,12 @@ def is_unsure(avg_logprob: float | None) -> bool:
 
 
 def least_sure(segments: list[Segment]) -> dict[str, float | None]:
-    """The scores of several segments' text read as one: the lowest log-probability, the highest
-    no-speech probability, compression ratio and temperature (None where any is unknown)."""
-    def pick(name: str, choose) -> float | None:
+    """The scores of several segments' text read as one (_LEAST_SURE; None where any is unknown)."""
+    scores = {}
+    for name, choose in _LEAST_SURE.items():
         values = [getattr(segment, name) for segment in segments]
-        return None if not values or None in values else choose(values)
-
-    return {"avg_logprob": pick("avg_logprob", min), "no_speech_prob": pick("no_speech_prob", max),
-            "compression_ratio": pick("compression_ratio", max), "temperature": pick("temperature", max)}
+        scores[name] = None if not values or None in values else choose(values)
+    return scores
 
 
 @dataclass

@@ -83,13 +83,12 @@ def editor_context(transcript: Transcript) -> dict:
 
     numbers = [int(label[1:]) for label in labels]
     following = max(numbers, default=0) + 1
+    rows = [{"index": i, "segment": s, "speaker": person(s.get("speaker")), "unsure": is_unsure(s.get("avg_logprob")),
+             "words": s.get("words") if (s.get("itn_text") or s.get("text")) == s.get("text") else []}
+            for i, s in enumerate(transcript.segments)]
     return {"speakers": [person(label) for label in labels],
             "next_speaker": f"S{following}" if labels and following <= MAX_SPEAKERS else None,
-            "unsure": sum(is_unsure(s.get("avg_logprob")) for s in transcript.segments),
-            "rows": [{"index": i, "segment": s, "speaker": person(s.get("speaker")),
-                      "unsure": is_unsure(s.get("avg_logprob")),
-                      "words": s.get("words") if (s.get("itn_text") or s.get("text")) == s.get("text") else []}
-                     for i, s in enumerate(transcript.segments)]}
+            "unsure": sum(row["unsure"] for row in rows), "rows": rows}
 
 
 def transcript_result(transcript: Transcript) -> TranscriptResult:
