@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from transcripts.engine.audio import wav_bytes
+from transcripts.engine.audio import decode_audio, wav_bytes
 
 REPO = Path(__file__).resolve().parent.parent
 SPEECH_DIR = Path(os.environ.get("ASR_TEST_SPEECH_DIR", REPO.parent / "shared" / "data" / "speech"))
@@ -18,9 +18,23 @@ CACHE_DIR = Path(os.environ.get("ASR_MODEL_CACHE", REPO / "data" / "test-models"
 WORK_DIR = REPO / "data" / "bench"
 
 
-def manifest() -> list[dict]:
-    lines = (SPEECH_DIR / "manifest.jsonl").read_text(encoding="utf-8").splitlines()
+def manifest(folder: Path = SPEECH_DIR) -> list[dict]:
+    lines = (folder / "manifest.jsonl").read_text(encoding="utf-8").splitlines()
     return [json.loads(line) for line in lines if line.strip()]
+
+
+def mandarin_clips(folder: Path) -> dict[str, tuple[np.ndarray, str]]:
+    """The Mandarin clips a folder's manifest.jsonl lists ("language": "zh"), as name → (16 kHz
+    mono samples, reference text): the material the long-recording benchmarks are built from."""
+    listing = folder / "manifest.jsonl"
+    if not listing.is_file():
+        raise SystemExit(f"{listing} not found: list the clips there, one JSON object a line with "
+                         '"audio" (a file in that folder), "language": "zh" and "text" (what is said).')
+    clips = {e["audio"]: (decode_audio(folder / e["audio"]).samples, e["text"])
+             for e in manifest(folder) if e.get("language") == "zh"}
+    if not clips:
+        raise SystemExit(f'{listing} lists no clip with "language": "zh".')
+    return clips
 
 
 def write_wav(path: Path, samples: np.ndarray) -> Path:

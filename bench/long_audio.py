@@ -24,6 +24,9 @@ ASR_BENCH_SEEDS (default "1,2") and ASR_BENCH_MINUTES (default 3) change the con
 ASR_BENCH_PART=realistic or 60 runs one part. ASR_BENCH_CLIPS=perturbed builds them from five
 copies of each clip played at 0.9-1.1x speed (pitch moving with it, as Kaldi's speed perturbation
 does): four clips are few draws of Whisper's swing from clip to clip, twenty are more.
+ASR_BENCH_MANDARIN_DIR=<folder> builds them from other recordings instead: the folder's
+manifest.jsonl, one JSON object a line with "audio" (a file name in the folder), "language" and
+"text" (the reference), and every "zh" line a clip (`bench.common.mandarin_clips`).
 """
 from __future__ import annotations
 
@@ -33,15 +36,16 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from faster_whisper import BatchedInferencePipeline, WhisperModel
 from scipy.signal import resample_poly
 
-from bench.common import CACHE_DIR, REPO, SPEECH_DIR, WORK_DIR, manifest, write_wav
+from bench.common import CACHE_DIR, REPO, SPEECH_DIR, WORK_DIR, mandarin_clips, write_wav
 from tests.speech import MANDARIN, character_error_rate, clips_one_by_one, realistic_recording
 from transcripts.engine import Engine, EngineConfig, TranscribeOptions
-from transcripts.engine.audio import decode_audio, wav_bytes
+from transcripts.engine.audio import wav_bytes
 from transcripts.engine.clips import array_chunks
 from transcripts.engine.models import locate_model
 from transcripts.engine.pipeline import cut_for_recognition, recognition_spans
@@ -76,8 +80,7 @@ PERTURBED_SPEEDS = ((10, 9), (20, 19), (1, 1), (20, 21), (10, 11))
 
 
 def _mandarin() -> dict:
-    texts = {e["audio"]: e["text"] for e in manifest()}
-    clips = {name: (decode_audio(SPEECH_DIR / name).samples, texts[name]) for name in MANDARIN}
+    clips = mandarin_clips(Path(os.environ.get("ASR_BENCH_MANDARIN_DIR", SPEECH_DIR)))
     if os.environ.get("ASR_BENCH_CLIPS") != "perturbed":
         return clips
     return {f"{name}@{down / up:.2f}x": (resample_poly(samples, up, down).astype(np.float32), text)
