@@ -41,3 +41,15 @@ def uncovered(segments: list[Segment], seconds: float) -> str | None:
         return NO_TEXT
     reach = max(segment.end for segment in segments)
     return PARTLY_COVERED if seconds - reach > max(MAX_UNCOVERED_S, MAX_UNCOVERED_SHARE * seconds) else None
+
+
+# Fewer characters a second than this is not a transcript of speech in any language at any pace
+# (Mandarin runs at 4-6, English at 12-15 letters): a decoding that gives a word or two for
+# seconds of speech (`context`).
+MIN_CHARACTERS_PER_S = 1.0
+
+
+def implausibly_sparse(segments: list[Segment], seconds: float) -> bool:
+    """Too little text for `seconds` of speech (no text at all included)."""
+    characters = sum(len("".join(segment.text.split())) for segment in segments)
+    return characters < MIN_CHARACTERS_PER_S * seconds

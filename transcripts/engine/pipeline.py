@@ -18,7 +18,8 @@ from transcripts.engine.asr import Recognizer, language_from_text
 from transcripts.engine.audio import SAMPLE_RATE, AudioSource, decode_audio, probe_duration
 from transcripts.engine.clips import array_chunks, iter_clips, stream_chunks, without_digital_silence
 from transcripts.engine.concurrency import in_order
-from transcripts.engine.coverage import PARTLY_COVERED
+from transcripts.engine.context import Neighbourhood, cut_with_neighbourhoods
+from transcripts.engine.coverage import PARTLY_COVERED, implausibly_sparse
 from transcripts.engine.cues import joined_clauses, line_limit, split_into_cues
 from transcripts.engine.errors import AudioTooLongError
 from transcripts.engine.itn import inverse_normalize
@@ -220,13 +221,15 @@ class Engine:
         duration = speech.duration_ms / 1000
         recognised = _Recognised([], options.language, 0.0)
         widened = recognition_spans(speech)
-        clips = cut_for_recognition(chunks, speech.segments, widened, embeddings)
+        neighbourhoods: dict[Span, Neighbourhood] = {}
+        clips = cut_for_recognition(chunks, speech.segments, widened, embeddings, neighbourhoods)
         # Progress counts the speech decoded so far, whatever order the batches run in.
         speech_ms, decoded_ms = sum(span.duration_ms for span in widened) or 1, 0
         # The batches decoded side by side share the memory EngineConfig.batch_size is set for.
         batches = _batches(clips, self.config.batch_size / recognizer.parallel, recognizer.input_seconds,
                            workers=recognizer.parallel)
-        for batch, decoded in in_order(batches, lambda batch: _decoded(recognizer, batch, options), recognizer.parallel):
+        for batch, decoded in in_order(batches, lambda batch: _decoded(recognizer, batch, options, neighbourhoods),
+                                          recognizer.parallel):
             if recognised.probability == 0.0:
                 recognised.probability = decoded.probability
             recognised.segments.extend(decoded.segments)
@@ -240,12 +243,16 @@ class Engine:
         return recognised
 
 
-def _decoded(recognizer: Recognizer, batch: list[tuple[Span, np.ndarray]], options: TranscribeOptions) -> _Recognised:
+def _decoded(recognizer: Recognizer, batch: list[tuple[Span, np.ndarray]], options: TranscribeOptions,
+             neighbourhoods: dict[Span, Neighbourhood]) -> _Recognised:
     """One batch of speech segments, each decoded on its own; those the fast decoding failed are
     decoded again the slow way (`Recognizer.recognize_again`): a decoding that stopped early keeps
-    its text, and only the audio after it is decoded again. What still gives no text is reported
-    as dropped, with the first failure's reason. Runs beside other batches (`in_order`)."""
+    its text, and only the audio after it is decoded again. Where that gives implausibly little
+    text for the speech, the segment is read once more with its nearer neighbour (`context`).
+    What still gives no text is reported as dropped, with the first failure's reason. Runs beside
+    other batches (`in_order`); takes its segments' entries out of `neighbourhoods`."""
     recognised = _Recognised([], options.language, 0.0)
+    around = {span: neighbourhoods.pop(span, None) for span, _ in batch}
     for (span, samples), decoded in zip(batch, recognizer.recognize_windows([s for _, s in batch], options)):
         if recognised.probability == 0.0:
             recognised.probability = decoded.probability
@@ -255,13 +262,28 @@ def _decoded(recognizer: Recognizer, batch: list[tuple[Span, np.ndarray]], optio
         resume = max(segment.end for segment in kept) if decoded.failure == PARTLY_COVERED else 0.0
         recognised.segments.extend(_shifted(kept, start, language))
         if decoded.failure:
-            again = recognizer.recognize_again(samples[int(resume * SAMPLE_RATE):],
-                                               replace(options, language=language), decoded.failure)
+            rest = samples[int(resume * SAMPLE_RATE):]
+            again = recognizer.recognize_again(rest, replace(options, language=language), decoded.failure)
+            neighbourhood = around[span]
+            if (decoded.failure != PARTLY_COVERED and neighbourhood is not None
+                    and implausibly_sparse(again, len(rest) / SAMPLE_RATE)):
+                again = _read_with_neighbour(recognizer, neighbourhood, span, options) or again
             if again:
                 recognised.segments.extend(_shifted(again, start + resume, again[0].language or language))
             else:
                 recognised.dropped.append(Dropped(start + resume, span.end_ms / 1000, decoded.failure))
     return recognised
+
+
+def _read_with_neighbour(recognizer: Recognizer, neighbourhood: Neighbourhood, span: Span,
+                         options: TranscribeOptions) -> list[Segment]:
+    """The segment's text as decoded together with its nearer neighbour (times relative to the
+    segment), or nothing where that decoding fails too or is no less sparse."""
+    decoded = recognizer.recognize_windows([neighbourhood.samples], options)[0]
+    if decoded.failure not in (None, PARTLY_COVERED):
+        return []
+    own = neighbourhood.own(decoded.segments, span.start_ms)
+    return [] if implausibly_sparse(own, span.duration_ms / 1000) else own
 
 
 def recognition_spans(speech: SpeechMap) -> list[Span]:
@@ -271,16 +293,21 @@ def recognition_spans(speech: SpeechMap) -> list[Span]:
 
 
 def cut_for_recognition(chunks: Iterable[np.ndarray], segments: list[Span], widened: list[Span],
-                        embeddings: SpeakerEmbeddings | None = None) -> Iterator[tuple[Span, np.ndarray]]:
+                        embeddings: SpeakerEmbeddings | None = None,
+                        neighbourhoods: dict[Span, Neighbourhood] | None = None) -> Iterator[tuple[Span, np.ndarray]]:
     """The speech segments cut out as the audio streams past, as `widened` (`recognition_spans`)
     for the recogniser, digital silence trimmed; the speaker stage, when on, gets each of
-    `segments` as VAD shaped it."""
-    for segment, (span, samples) in zip(segments, iter_clips(chunks, widened)):
+    `segments` as VAD shaped it. `neighbourhoods`, when given, receives each yielded span's
+    Neighbourhood (its stretch with the nearer neighbour), for `_decoded` to take."""
+    for segment, (span, samples, neighbourhood) in zip(segments, cut_with_neighbourhoods(chunks, widened)):
         if embeddings is not None:
             lead = (segment.start_ms - span.start_ms) * SAMPLE_RATE // 1000
             for start, own in without_digital_silence([(segment, samples[lead:])]):
                 embeddings.add(start.start_ms / 1000, own)
-        yield from without_digital_silence([(span, samples)])
+        for trimmed, own in without_digital_silence([(span, samples)]):
+            if neighbourhoods is not None and neighbourhood is not None:
+                neighbourhoods[trimmed] = neighbourhood
+            yield trimmed, own
 
 
 def _turns(embeddings: SpeakerEmbeddings, options: TranscribeOptions) -> list[SpeakerTurn]:
