@@ -9,8 +9,9 @@ what follows, as faster-whisper's `transcribe` would read it, the same audio com
 the pipeline keeps, for each segment, the stretch it shares with its nearer neighbour, and uses
 it only where the fallback's text is implausibly sparse (`coverage.implausibly_sparse`).
 Merging such neighbours for every segment instead was worse (summed CER 8.296 against 7.975 on 21
-recordings, docs/long-audio-accuracy.md), and so was the stretch for every failed segment (7.831
-against 7.847); gated, it changed one recording of the 21 (0.308 against 0.367) and no other.
+3-minute recordings, docs/long-audio-accuracy.md), and the stretch for every failed segment no
+better (7.831 against 7.847); gated, it changed two of the 21 (0.331 against 0.358 and 0.581
+against 0.638) and left the rest as they were.
 """
 from __future__ import annotations
 

@@ -262,12 +262,12 @@ def _decoded(recognizer: Recognizer, batch: list[tuple[Span, np.ndarray]], optio
         resume = max(segment.end for segment in kept) if decoded.failure == PARTLY_COVERED else 0.0
         recognised.segments.extend(_shifted(kept, start, language))
         if decoded.failure:
-            rest = samples[int(resume * SAMPLE_RATE):]
-            again = recognizer.recognize_again(rest, replace(options, language=language), decoded.failure)
+            rest, in_language = samples[int(resume * SAMPLE_RATE):], replace(options, language=language)
+            again = recognizer.recognize_again(rest, in_language, decoded.failure)
             neighbourhood = around[span]
             if (decoded.failure != PARTLY_COVERED and neighbourhood is not None
                     and implausibly_sparse(again, len(rest) / SAMPLE_RATE)):
-                again = _read_with_neighbour(recognizer, neighbourhood, span, options) or again
+                again = _read_with_neighbour(recognizer, neighbourhood, span, in_language) or again
             if again:
                 recognised.segments.extend(_shifted(again, start + resume, again[0].language or language))
             else:
