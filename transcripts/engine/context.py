@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from transcripts.engine.audio import SAMPLE_RATE
-from transcripts.engine.clips import iter_clips
+from transcripts.engine.clips import iter_clips, without_digital_silence
 from transcripts.engine.result import Segment
 from transcripts.engine.segments import Span
 
@@ -85,21 +85,19 @@ def cut_with_neighbourhoods(chunks: Iterable[np.ndarray], spans: list[Span]
             neighbourhood = None
             if after is not None and (before is None or after <= before):
                 other = group[index + 1]
-                neighbourhood = _sounding(span.start_ms, cut(span.start_ms, other.end_ms),
+                both = Span(span.start_ms, other.end_ms)
+                neighbourhood = _sounding(both, cut(both.start_ms, both.end_ms),
                                           (span.end_ms + other.start_ms) // 2, neighbour_after=True)
             elif before is not None:
                 other = group[index - 1]
-                neighbourhood = _sounding(other.start_ms, cut(other.start_ms, span.end_ms),
+                both = Span(other.start_ms, span.end_ms)
+                neighbourhood = _sounding(both, cut(both.start_ms, both.end_ms),
                                           (other.end_ms + span.start_ms) // 2, neighbour_after=False)
             yield span, cut(span.start_ms, span.end_ms).copy(), neighbourhood
 
 
-def _sounding(start_ms: int, samples: np.ndarray, boundary_ms: int, neighbour_after: bool) -> Neighbourhood | None:
-    """The Neighbourhood with exact zeros trimmed off its ends, as `clips.without_digital_silence`
-    trims a segment (to whole milliseconds, so its start stays on the recording's timeline)."""
-    sounding = np.flatnonzero(samples)
-    if not len(sounding):
-        return None
-    first = int(sounding[0]) // _PER_MS * _PER_MS
-    return Neighbourhood(start_ms + first // _PER_MS, samples[first: int(sounding[-1]) + 1], boundary_ms,
-                         neighbour_after)
+def _sounding(both: Span, samples: np.ndarray, boundary_ms: int, neighbour_after: bool) -> Neighbourhood | None:
+    """The Neighbourhood with exact zeros trimmed off its ends, as a segment is trimmed."""
+    for trimmed, sounding in without_digital_silence([(both, samples)]):
+        return Neighbourhood(trimmed.start_ms, sounding, boundary_ms, neighbour_after)
+    return None
