@@ -90,8 +90,8 @@ def test_a_decoding_that_stopped_early_keeps_its_text_and_only_the_rest_is_decod
     options = TranscribeOptions(language="zh")
     kept, asked = [], []
     with _decoding_restored(recognizer) as (fast, again):
-        def stopped_halfway(windows, opts):
-            decoded = fast(windows, opts)
+        def stopped_halfway(windows, opts, islands=None):
+            decoded = fast(windows, opts, islands)
             kept[:] = [d.segments[: len(d.segments) // 2] for d in decoded]
             return [replace(d, segments=first, failure=PARTLY_COVERED) for d, first in zip(decoded, kept)]
 
@@ -126,8 +126,8 @@ def test_a_failed_first_decoding_is_decoded_again_and_reported_only_if_that_fail
     speech, audio = _between_pauses(clip)
     options = TranscribeOptions(language="zh")
     with _decoding_restored(recognizer) as (fast, _):
-        recognizer.recognize_windows = lambda windows, opts: [replace(d, segments=[], failure=HALLUCINATION)
-                                                             for d in fast(windows, opts)]
+        recognizer.recognize_windows = lambda windows, opts, islands=None: [
+            replace(d, segments=[], failure=HALLUCINATION) for d in fast(windows, opts, islands)]
         result = engine.transcribe(wav_bytes(audio), options)
         assert character_error_rate([clip.text], [result.text]) <= 0.2 and result.dropped == []
         recognizer.recognize_again = lambda window, opts, failure: []

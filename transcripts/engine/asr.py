@@ -6,6 +6,7 @@ no text post-processing (script conversion, ITN); the pipeline does that for eve
 """
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,7 +18,18 @@ from faster_whisper.tokenizer import Tokenizer
 from faster_whisper.transcribe import get_compression_ratio
 
 from transcripts.engine.audio import SAMPLE_RATE
-from transcripts.engine.coverage import HALLUCINATION, NO_TEXT, PARTLY_COVERED, Decoded, uncovered
+from transcripts.engine.coverage import (
+    HALLUCINATION,
+    NO_TEXT,
+    PARTLY_COVERED,
+    AlignedWord,
+    Decoded,
+    Island,
+    around,
+    may_go_unheard,
+    uncovered,
+    unheard,
+)
 from transcripts.engine.device import GPU_FAILURE, CpuLayout, DeviceChoice, cpu_layout, gpu_unusable
 from transcripts.engine.errors import BrokenModelError, InvalidOptionError
 from transcripts.engine.funasr_output import output_segments
@@ -49,9 +61,12 @@ class Recognizer(Protocol):
     def input_seconds(self, seconds: float) -> float:
         """The seconds of input `recognize_windows` reads a speech segment of `seconds` with."""
 
-    def recognize_windows(self, windows: list[np.ndarray], options: TranscribeOptions) -> list[Decoded]:
+    def recognize_windows(self, windows: list[np.ndarray], options: TranscribeOptions,
+                          islands: list[list[Island]] | None = None) -> list[Decoded]:
         """Several speech segments (<= 30 s each), each decoded on its own, at once: per segment,
-        its text with times inside it, its language, and why it must be decoded again, if it must."""
+        its text with times inside it, its language, and why it must be decoded again, if it must.
+        `islands`, per segment: where VAD heard speech inside it, for a backend that can tell
+        which of it the text passed over (`Decoded.unheard`)."""
 
     def recognize_again(self, window: np.ndarray, options: TranscribeOptions, failure: str) -> list[Segment]:
         """A segment `recognize_windows` failed for `failure` (for PARTLY_COVERED, only the audio
@@ -226,13 +241,16 @@ class WhisperRecognizer:
             **search,
         )
 
-    def recognize_windows(self, windows: list[np.ndarray], options: TranscribeOptions) -> list[Decoded]:
+    def recognize_windows(self, windows: list[np.ndarray], options: TranscribeOptions,
+                          islands: list[list[Island]] | None = None) -> list[Decoded]:
         """Each speech segment decoded on its own, as faster-whisper's `transcribe` would decode it
         alone, but several at once and each read by an encoder fitted to its length
         (`segment_input_s`) instead of a 30 s window: with Whisper's timestamps, at temperature 0.
         What needs more (a loop, text that fails the hallucination tests, a decode that stopped
-        before the segment's end) is marked failed for the pipeline to decode again. Words are
-        timed by faster-whisper's own `transcribe`, segment by segment."""
+        before the segment's end) is marked failed for the pipeline to decode again; speech inside
+        a segment (of its `islands`) that its passing text left out is marked unheard
+        (`coverage.unheard`). Words are timed by faster-whisper's own `transcribe`, segment by
+        segment."""
         if options.word_timestamps:
             return [self._decoded_alone(window, options) for window in windows]
         encoded = self._encode_fitted(windows, segment_input_s)
@@ -243,17 +261,39 @@ class WhisperRecognizer:
                    for language, _ in languages]
         results = self._generate(encoded, prompts, max(len(w) for w in windows) / SAMPLE_RATE,
                                  beam_size=options.beam_size, max_initial_timestamp_index=MAX_INITIAL_TIMESTAMP_INDEX)
-        decoded = []
+        decoded, tokens_of = [], []
         for window, (language, probability), result in zip(windows, languages, results):
             tokenizer, tokens, seconds = tokenizers[language], result.sequences_ids[0], len(window) / SAMPLE_RATE
             text, scores = _scored(tokenizer, [t for t in tokens if t < tokenizer.eot], result.scores[0],
                                    result.no_speech_prob)
             pieces, _seek, _single_ending = self.model._split_segments_by_timestamps(
                 tokenizer, tokens, 0.0, WINDOW_FRAMES, seconds, 0)
-            segments = _timed_segments(tokenizer, pieces, seconds, language, scores)
+            segments, segment_tokens = _timed_segments(tokenizer, pieces, seconds, language, scores)
             failure = HALLUCINATION if _loops(text, scores) or is_hallucination(scores) else uncovered(segments, seconds)
             decoded.append(Decoded(segments, language, probability, failure))
+            tokens_of.append(segment_tokens)
+        checked = [i for i, found in enumerate(decoded) if islands and found.failure is None and may_go_unheard(islands[i])]
+        for language in {decoded[i].language for i in checked}:
+            self._leave_out_unheard(decoded, islands, [i for i in checked if decoded[i].language == language],
+                                    encoded, tokenizers[language], tokens_of, windows)
         return decoded
+
+    def _leave_out_unheard(self, decoded: list[Decoded], islands: list[list[Island]], checked: list[int],
+                           encoded: ctranslate2.StorageView, tokenizer: Tokenizer, tokens_of: list[list[list[int]]],
+                           windows: list[np.ndarray]) -> None:
+        """Marks the speech inside the `checked` segments that no aligned character of their text
+        starts in (`coverage.unheard`), and times their text around it. One alignment pass over
+        the batch (the decoder's cross-attention, as faster-whisper times words); the segments
+        not checked get no tokens, which costs nothing."""
+        tokens = [[t for segment in tokens_of[i] for t in segment] if i in checked else [] for i in range(len(decoded))]
+        aligned = self.model.find_alignment(tokenizer, tokens, encoded,
+                                            [len(window) * FRAMES_PER_S // SAMPLE_RATE for window in windows])
+        for i in checked:
+            words = _words_by_segment(aligned[i], [len(segment) for segment in tokens_of[i]])
+            found = decoded[i]
+            found.unheard = unheard([word.start for segment in words for word in segment], islands[i])
+            if found.unheard:
+                found.segments = around(found.segments, words, found.unheard)
 
     def recognize_again(self, window: np.ndarray, options: TranscribeOptions, failure: str) -> list[Segment]:
         """A segment `recognize_windows` failed, decoded with Whisper's temperature fallback: for a
@@ -275,6 +315,7 @@ class WhisperRecognizer:
 
 
 WINDOW_FRAMES = 3000  # Whisper's 30 s window in 10 ms mel frames
+FRAMES_PER_S = 100
 # Silence the encoder reads after a live utterance. Measured by bench/live_latency.py on the live
 # cutter's utterances of four 40 s realistic recordings (whisper-base, zh): CER against the 30 s
 # window's 0.335 / 0.388 / 0.712 / 0.508, with 3 s 0.410 / 0.432 / 0.606 / 0.476 (2.4x faster),
@@ -394,16 +435,32 @@ def without_loops(segments: list[Segment]) -> list[Segment]:
 
 
 def _timed_segments(tokenizer: Tokenizer, pieces: list[dict], seconds: float, language: str,
-                    scores: DecodeScores) -> list[Segment]:
+                    scores: DecodeScores) -> tuple[list[Segment], list[list[int]]]:
     """faster-whisper's pieces of a decode split at its timestamps → segments inside `seconds`,
-    each with the scores of the whole decode (one beam search, at temperature 0)."""
-    segments = []
+    each with the scores of the whole decode (one beam search, at temperature 0), and the text
+    tokens of each."""
+    segments, tokens = [], []
     for piece in pieces:
-        text = tokenizer.decode([token for token in piece["tokens"] if token < tokenizer.eot]).strip()
+        text_tokens = [token for token in piece["tokens"] if token < tokenizer.eot]
+        text = tokenizer.decode(text_tokens).strip()
         if text:
             segments.append(Segment(start=min(piece["start"], seconds), end=min(piece["end"], seconds), text=text,
                                     language=language, temperature=0.0, **scores.as_fields()))
-    return segments
+            tokens.append(text_tokens)
+    return segments, tokens
+
+
+def _words_by_segment(words: list[dict], token_counts: list[int]) -> list[list[AlignedWord]]:
+    """faster-whisper's aligned words of a decode's text, handed back to the segments whose
+    tokens they are (a word goes with the segment of its first token)."""
+    by_segment: list[list[AlignedWord]] = [[] for _ in token_counts]
+    ends = list(itertools.accumulate(token_counts))
+    position = 0
+    for word in words:
+        segment = next((index for index, end in enumerate(ends) if position < end), len(ends) - 1)
+        by_segment[segment].append(AlignedWord(float(word["start"]), word["word"]))
+        position += len(word["tokens"])
+    return by_segment
 
 
 def _segment(piece) -> Segment:
@@ -488,7 +545,8 @@ class FunASRRecognizer:
             segment.language = segment.language or (options.language if options.language != AUTO else None)
         return segments
 
-    def recognize_windows(self, windows: list[np.ndarray], options: TranscribeOptions) -> list[Decoded]:
+    def recognize_windows(self, windows: list[np.ndarray], options: TranscribeOptions,
+                          islands: list[list[Island]] | None = None) -> list[Decoded]:
         return [Decoded(found, options.language, 0.0 if options.language == AUTO else 1.0, None if found else NO_TEXT)
                 for found in self._batched(windows, options, options.language)]
 

@@ -19,7 +19,7 @@ from transcripts.engine.audio import SAMPLE_RATE, AudioSource, decode_audio, pro
 from transcripts.engine.clips import array_chunks, iter_clips, stream_chunks, without_digital_silence
 from transcripts.engine.concurrency import in_order
 from transcripts.engine.context import Neighbourhood, cut_with_neighbourhoods
-from transcripts.engine.coverage import PARTLY_COVERED, implausibly_sparse
+from transcripts.engine.coverage import PARTLY_COVERED, UNHEARD, implausibly_sparse
 from transcripts.engine.cues import joined_clauses, line_limit, split_into_cues
 from transcripts.engine.errors import AudioTooLongError
 from transcripts.engine.itn import inverse_normalize
@@ -27,7 +27,7 @@ from transcripts.engine.languages import AUTO, CHINESE_LANGUAGES
 from transcripts.engine.manager import ModelManager
 from transcripts.engine.options import TranscribeOptions
 from transcripts.engine.result import Dropped, Segment, TranscriptResult, join_segments
-from transcripts.engine.segments import Span, pad
+from transcripts.engine.segments import Span, islands, pad
 from transcripts.engine.speakers import (
     SpeakerEmbeddings,
     SpeakerTurn,
@@ -228,7 +228,8 @@ class Engine:
         # The batches decoded side by side share the memory EngineConfig.batch_size is set for.
         batches = _batches(clips, self.config.batch_size / recognizer.parallel, recognizer.input_seconds,
                            workers=recognizer.parallel)
-        for batch, decoded in in_order(batches, lambda batch: _decoded(recognizer, batch, options, neighbourhoods),
+        for batch, decoded in in_order(batches, lambda batch: _decoded(recognizer, batch, options, neighbourhoods,
+                                                                        speech.raw),
                                           recognizer.parallel):
             if recognised.probability == 0.0:
                 recognised.probability = decoded.probability
@@ -244,16 +245,18 @@ class Engine:
 
 
 def _decoded(recognizer: Recognizer, batch: list[tuple[Span, np.ndarray]], options: TranscribeOptions,
-             neighbourhoods: dict[Span, Neighbourhood]) -> _Recognised:
+             neighbourhoods: dict[Span, Neighbourhood], raw: list[Span]) -> _Recognised:
     """One batch of speech segments, each decoded on its own; those the fast decoding failed are
     decoded again the slow way (`Recognizer.recognize_again`): a decoding that stopped early keeps
     its text, and only the audio after it is decoded again. Where that gives implausibly little
     text for the speech, the segment is read once more with its nearer neighbour (`context`).
+    Speech inside a segment that its text passed over (of VAD's `raw` spans) is decoded on its own.
     What still gives no text is reported as dropped, with the first failure's reason. Runs beside
     other batches (`in_order`); takes its segments' entries out of `neighbourhoods`."""
     recognised = _Recognised([], options.language, 0.0)
     around = {span: neighbourhoods.pop(span, None) for span, _ in batch}
-    for (span, samples), decoded in zip(batch, recognizer.recognize_windows([s for _, s in batch], options)):
+    found_in = recognizer.recognize_windows([s for _, s in batch], options, [islands(raw, span) for span, _ in batch])
+    for (span, samples), decoded in zip(batch, found_in):
         if recognised.probability == 0.0:
             recognised.probability = decoded.probability
         start, language = span.start_ms / 1000, decoded.language
@@ -272,6 +275,15 @@ def _decoded(recognizer: Recognizer, batch: list[tuple[Span, np.ndarray]], optio
                 recognised.segments.extend(_shifted(again, start + resume, again[0].language or language))
             else:
                 recognised.dropped.append(Dropped(start + resume, span.end_ms / 1000, decoded.failure))
+        before_ms, after_ms = options.vad_options().padding()
+        for gap_start, gap_end in decoded.unheard:  # padded as VAD pads a segment
+            low = max(0, int((gap_start - before_ms / 1000) * SAMPLE_RATE))
+            high = int((gap_end + after_ms / 1000) * SAMPLE_RATE)
+            heard = recognizer.recognize_again(samples[low:high], replace(options, language=language), UNHEARD)
+            if heard:
+                recognised.segments.extend(_shifted(heard, start + low / SAMPLE_RATE, heard[0].language or language))
+            else:
+                recognised.dropped.append(Dropped(start + gap_start, start + gap_end, UNHEARD))
     return recognised
 
 

@@ -80,7 +80,7 @@ class Dropped:
 
     start: float
     end: float
-    # coverage.NO_TEXT, HALLUCINATION or PARTLY_COVERED: what failed in the segment's first
+    # coverage.NO_TEXT, HALLUCINATION, PARTLY_COVERED or UNHEARD: what failed in the segment's first
     # window before the segment was decoded again on its own (and gave nothing).
     reason: str
 

@@ -45,6 +45,13 @@ def pad(spans: Sequence[Span], pad_ms: int, duration_ms: int, end_pad_ms: int | 
     return padded
 
 
+def islands(raw: Sequence[Span], span: Span) -> list[tuple[float, float]]:
+    """The stretches of `raw` speech (VAD's spans before shaping) inside `span`, in seconds from
+    its start."""
+    return [((max(r.start_ms, span.start_ms) - span.start_ms) / 1000, (min(r.end_ms, span.end_ms) - span.start_ms) / 1000)
+            for r in raw if r.start_ms < span.end_ms and r.end_ms > span.start_ms]
+
+
 def merge_close(spans: Sequence[Span], max_gap_ms: int, max_segment_ms: int) -> list[Span]:
     """Join neighbours separated by at most `max_gap_ms` while the result stays <= max_segment_ms.
 
