@@ -99,10 +99,10 @@ def around(segments: list[Segment], words: list[list[AlignedWord]], gaps: list[I
     over: a segment's words on each side of a gap become a segment of their own, ending where the
     gap starts or starting where it ends."""
     timed: list[Segment] = []
+    between = _between(gaps)
     for segment, its_words in zip(segments, words, strict=True):
-        sides = [[word.text for word in its_words if low <= word.start < high]
-                 for low, high in _between(gaps)]
-        parts = [(side, bounds) for side, bounds in zip(sides, _between(gaps)) if side]
+        parts = [(side, (low, high)) for low, high in between
+                 if (side := [word.text for word in its_words if low <= word.start < high])]
         if not parts:
             timed.append(segment)
         for side, (low, high) in parts:

@@ -94,6 +94,13 @@ class _Recognised:
     dropped: list[Dropped] = field(default_factory=list)
     turns: list[SpeakerTurn] = field(default_factory=list)  # who spoke when, when diarised
 
+    def add(self, found: list[Segment], at: float, language: str, or_else: Dropped) -> None:
+        """A second decoding's text (times from `at` s), or, where it gave none, `or_else`."""
+        if found:
+            self.segments.extend(_shifted(found, at, found[0].language or language))
+        else:
+            self.dropped.append(or_else)
+
 
 class Engine:
     """Recognition for one process: owns the loaded models, reuses them across calls."""
@@ -255,35 +262,30 @@ def _decoded(recognizer: Recognizer, batch: list[tuple[Span, np.ndarray]], optio
     other batches (`in_order`); takes its segments' entries out of `neighbourhoods`."""
     recognised = _Recognised([], options.language, 0.0)
     around = {span: neighbourhoods.pop(span, None) for span, _ in batch}
+    before_ms, after_ms = options.vad_options().padding()
     found_in = recognizer.recognize_windows([s for _, s in batch], options, [islands(raw, span) for span, _ in batch])
     for (span, samples), decoded in zip(batch, found_in):
         if recognised.probability == 0.0:
             recognised.probability = decoded.probability
         start, language = span.start_ms / 1000, decoded.language
+        in_language = replace(options, language=language)
         # The text that stays, and from where (seconds into the segment) it is decoded again.
         kept = decoded.segments if decoded.failure in (None, PARTLY_COVERED) else []
         resume = max(segment.end for segment in kept) if decoded.failure == PARTLY_COVERED else 0.0
         recognised.segments.extend(_shifted(kept, start, language))
         if decoded.failure:
-            rest, in_language = samples[int(resume * SAMPLE_RATE):], replace(options, language=language)
+            rest = samples[int(resume * SAMPLE_RATE):]
             again = recognizer.recognize_again(rest, in_language, decoded.failure)
             neighbourhood = around[span]
             if (decoded.failure != PARTLY_COVERED and neighbourhood is not None
                     and implausibly_sparse(again, len(rest) / SAMPLE_RATE)):
                 again = _read_with_neighbour(recognizer, neighbourhood, span, in_language) or again
-            if again:
-                recognised.segments.extend(_shifted(again, start + resume, again[0].language or language))
-            else:
-                recognised.dropped.append(Dropped(start + resume, span.end_ms / 1000, decoded.failure))
-        before_ms, after_ms = options.vad_options().padding()
+            recognised.add(again, start + resume, language, Dropped(start + resume, span.end_ms / 1000, decoded.failure))
         for gap_start, gap_end in decoded.unheard:  # padded as VAD pads a segment
             low = max(0, int((gap_start - before_ms / 1000) * SAMPLE_RATE))
             high = int((gap_end + after_ms / 1000) * SAMPLE_RATE)
-            heard = recognizer.recognize_again(samples[low:high], replace(options, language=language), UNHEARD)
-            if heard:
-                recognised.segments.extend(_shifted(heard, start + low / SAMPLE_RATE, heard[0].language or language))
-            else:
-                recognised.dropped.append(Dropped(start + gap_start, start + gap_end, UNHEARD))
+            heard = recognizer.recognize_again(samples[low:high], in_language, UNHEARD)
+            recognised.add(heard, start + low / SAMPLE_RATE, language, Dropped(start + gap_start, start + gap_end, UNHEARD))
     return recognised
 
 
