@@ -1,11 +1,14 @@
 """Speech inside a segment that its text passed over: found by aligning the text's characters on
 the audio, decoded on its own, and the segment's text timed around it."""
+from contextlib import contextmanager
+from dataclasses import dataclass
+
 import numpy as np
 import pytest
 
 from tests.speech import MANDARIN, character_error_rate, white_noise
 from transcripts.engine import TranscribeOptions
-from transcripts.engine.asr import _words_by_segment
+from transcripts.engine.asr import _words_by_segment, segment_input_s
 from transcripts.engine.audio import decode_audio, wav_bytes
 from transcripts.engine.clips import array_chunks
 from transcripts.engine.coverage import MIN_UNHEARD_S, UNHEARD, AlignedWord, around, unheard
@@ -65,33 +68,85 @@ def _said_twice(clip, pause_s: float, noise_dbfs: float) -> np.ndarray:
     return (audio + white_noise(len(audio) / 16000 + 0.01, noise_dbfs, seed=3)[: len(audio)]).astype(np.float32)
 
 
-@pytest.mark.slow
-def test_a_sentence_said_twice_in_one_segment_comes_back_twice(engine, clips):
-    """The real model: whisper-base writes a sentence said twice half a second apart once, timed
-    over both (measured at -60 and -50 dBFS); the second saying is found unheard, decoded on its
-    own, and timed where it was said."""
-    clip = clips[MANDARIN[2]]  # 我有的时候说不清楚你们知道吗
-    audio = _said_twice(clip, 0.5, -60)
-    options = TranscribeOptions(language="zh")
+def _the_one_segment(audio: np.ndarray, options: TranscribeOptions):
+    """The one speech segment VAD makes of the sentence said twice: its span, its samples as the
+    recogniser reads them, and the two stretches of speech inside it."""
     speech = detect_speech(audio, options.vad_options())
     ((span, samples),) = cut_for_recognition(array_chunks(audio), speech.segments, recognition_spans(speech))
     found = islands(speech.raw, span)
     assert len(found) == 2  # one segment, two stretches of speech in it
+    return span, samples, found
+
+
+@dataclass
+class _Written:
+    sequences_ids: list[list[int]]
+    scores: list[float]
+    no_speech_prob: float
+
+
+@contextmanager
+def _first_decoding_writes_it_once(recognizer, clip, until_s: float):
+    """The recogniser's first decoding of the sentence said twice gives the text whisper-base
+    writes for one saying, timed until `until_s` (over both sayings), as whisper-base writes the
+    real recording on some CPUs (AMD EPYC without AVX-512, at -60 and -50 dBFS; with AVX-512 it
+    writes both). Everything after it runs as it is: the alignment of that text on the audio, and
+    the decoding of what it passed over."""
+    speech = decode_audio(clip.path).samples
+    tokenizer = recognizer._tokenizer("zh")
+    prompt = recognizer.model.get_prompt(tokenizer, [], without_timestamps=False)
+    generate = recognizer._generate
+    (once,) = generate(recognizer._encode_fitted([speech], segment_input_s), [prompt], len(speech) / 16000,
+                       beam_size=5, max_initial_timestamp_index=50)
+    tokens = list(once.sequences_ids[0])
+    last = max(i for i, token in enumerate(tokens) if token >= tokenizer.timestamp_begin)
+    tokens[last] = tokenizer.timestamp_begin + round(until_s / 0.02)
+    calls = []
+
+    def written_once(encoded, prompts, seconds, **search):
+        found = generate(encoded, prompts, seconds, **search)
+        calls.append(seconds)
+        if len(calls) > 1:  # decodings after the first are the model's own
+            return found
+        return [_Written([tokens], [once.scores[0]], result.no_speech_prob) for result in found]
+
+    recognizer._generate = written_once
+    try:
+        yield
+    finally:
+        del recognizer._generate
+
+
+@pytest.mark.slow
+def test_a_sentence_said_twice_in_one_segment_comes_back_twice(engine, clips):
+    """The real model, its first decoding writing a sentence said twice half a second apart once
+    (whisper-base does on some CPUs, timed over both sayings): the second saying is found unheard
+    by aligning that text on the audio, decoded on its own, and timed where it was said."""
+    clip = clips[MANDARIN[2]]  # 我有的时候说不清楚你们知道吗
+    audio = _said_twice(clip, 0.5, -60)
+    options = TranscribeOptions(language="zh")
+    span, samples, found = _the_one_segment(audio, options)
     recognizer = engine.models.get("whisper-base")
-    (plain,) = recognizer.recognize_windows([samples], options)
     twice = [clip.text + clip.text]
+    with _first_decoding_writes_it_once(recognizer, clip, found[1][1]):
+        (plain,) = recognizer.recognize_windows([samples], options)
     assert plain.failure is None and character_error_rate(twice, ["".join(s.text for s in plain.segments)]) >= 0.4
-    (checked,) = recognizer.recognize_windows([samples], options, [found])
+    assert plain.unheard == []  # not checked without the islands
+    with _first_decoding_writes_it_once(recognizer, clip, found[1][1]):
+        (checked,) = recognizer.recognize_windows([samples], options, [found])
     assert checked.unheard == [found[1]]
     assert all(s.end <= found[1][0] + 1e-6 for s in checked.segments)  # timed before what it passed over
 
-    result = engine.transcribe(wav_bytes(audio), options)
+    with _first_decoding_writes_it_once(recognizer, clip, found[1][1]):
+        result = engine.transcribe(wav_bytes(audio), options)
     cer = character_error_rate(twice, [result.text])
     print(f"said twice: {result.text!r} CER {cer:.3f}")
-    assert cer <= 0.2 and result.dropped == []  # measured 0.071
+    assert cer <= 0.2 and result.dropped == []  # measured 0.071 and 0.000
     second_saying = span.start_ms / 1000 + found[1][0]
     assert any(s.start >= second_saying - 0.4 and character_error_rate([clip.text], [s.text]) <= 0.3
                for s in result.segments)
+    unforced = engine.transcribe(wav_bytes(audio), options)  # however this CPU's model writes it
+    assert character_error_rate(twice, [unforced.text]) <= 0.2 and unforced.dropped == []
 
 
 @pytest.mark.slow
@@ -101,6 +156,7 @@ def test_speech_left_out_that_gives_no_text_on_its_own_is_reported_dropped(engin
     clip = clips[MANDARIN[2]]
     audio = _said_twice(clip, 0.5, -60)
     options = TranscribeOptions(language="zh")
+    _, _, found = _the_one_segment(audio, options)
     recognizer = engine.models.get("whisper-base")
     again = recognizer.recognize_again
     asked = []
@@ -111,7 +167,8 @@ def test_speech_left_out_that_gives_no_text_on_its_own_is_reported_dropped(engin
 
     recognizer.recognize_again = nothing
     try:
-        result = engine.transcribe(wav_bytes(audio), options)
+        with _first_decoding_writes_it_once(recognizer, clip, found[1][1]):
+            result = engine.transcribe(wav_bytes(audio), options)
     finally:
         recognizer.recognize_again = again
     assert asked == [UNHEARD]
