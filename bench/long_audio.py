@@ -45,6 +45,7 @@ from scipy.signal import resample_poly
 from bench.common import CACHE_DIR, REPO, SPEECH_DIR, WORK_DIR, mandarin_clips, write_wav
 from tests.speech import MANDARIN, character_error_rate, clips_one_by_one, realistic_recording
 from transcripts.engine import Engine, EngineConfig, TranscribeOptions
+from transcripts.engine.asr import is_quiet
 from transcripts.engine.audio import wav_bytes
 from transcripts.engine.clips import array_chunks
 from transcripts.engine.models import locate_model
@@ -99,6 +100,14 @@ def _vad_cuts_cer(model, recording, options: TranscribeOptions) -> float:
     text = "".join(piece.text for _, cut in cuts
                    for piece in model.transcribe(cut, language=options.language, beam_size=5)[0])
     return character_error_rate([recording.reference], [_simplified(text)])
+
+
+def _background(recording, options: TranscribeOptions) -> str:
+    """The recording's background level as the engine measures it, and so how it reads it."""
+    level = detect_speech(recording.samples, options.vad_options()).background_dbfs
+    if level is None:
+        return "background unknown (read stretched)"
+    return f"background {level:.1f} dBFS (read {'without the stretch' if is_quiet(level) else 'stretched'})"
 
 
 def _construction(noise: float | None) -> str:
@@ -179,7 +188,7 @@ def realistic(seeds: list[int], minutes: float) -> None:
                   + ", ".join(f"{pad:g} s pads {cer:.3f}" for pad, cer in zip(OTHER_PADS_S, padded))
                   + f"; each cut moved within +-{YARDSTICK_SHIFT_S:g} s {shifted:.3f}"
                   + f"; plain on the engine's cuts {vad_cuts:.3f}"
-                  + f"; dropped segments reported: {len(ours.dropped)}")
+                  + f"; dropped segments reported: {len(ours.dropped)}; {_background(recording, options)}")
             summary.append(_Compared(noise, rows[0][2] - alone_cer, rows[0][2] - pads_mean, rows[0][2] - shifted,
                                      rows[0][2] - vad_cuts, vad_cuts - alone_cer, plain_s / ours_s, single_s / ours_s))
     print("\njoined CER minus one-by-one mean CER (target <= 0.02): "

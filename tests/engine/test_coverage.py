@@ -7,7 +7,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.speech import MANDARIN, character_error_rate
+from tests.speech import MANDARIN, character_error_rate, realistic_recording
 from transcripts.engine import TranscribeOptions
 from transcripts.engine.asr import in_loops, segment_input_s, without_loops
 from transcripts.engine.audio import decode_audio, wav_bytes
@@ -90,8 +90,8 @@ def test_a_decoding_that_stopped_early_keeps_its_text_and_only_the_rest_is_decod
     options = TranscribeOptions(language="zh")
     kept, asked = [], []
     with _decoding_restored(recognizer) as (fast, again):
-        def stopped_halfway(windows, opts, islands=None):
-            decoded = fast(windows, opts, islands)
+        def stopped_halfway(windows, opts, islands=None, quiet=False):
+            decoded = fast(windows, opts, islands, quiet)
             kept[:] = [d.segments[: len(d.segments) // 2] for d in decoded]
             return [replace(d, segments=first, failure=PARTLY_COVERED) for d, first in zip(decoded, kept)]
 
@@ -126,8 +126,8 @@ def test_a_failed_first_decoding_is_decoded_again_and_reported_only_if_that_fail
     speech, audio = _between_pauses(clip)
     options = TranscribeOptions(language="zh")
     with _decoding_restored(recognizer) as (fast, _):
-        recognizer.recognize_windows = lambda windows, opts, islands=None: [
-            replace(d, segments=[], failure=HALLUCINATION) for d in fast(windows, opts, islands)]
+        recognizer.recognize_windows = lambda windows, opts, islands=None, quiet=False: [
+            replace(d, segments=[], failure=HALLUCINATION) for d in fast(windows, opts, islands, quiet)]
         result = engine.transcribe(wav_bytes(audio), options)
         assert character_error_rate([clip.text], [result.text]) <= 0.2 and result.dropped == []
         recognizer.recognize_again = lambda window, opts, failure: []
@@ -155,17 +155,42 @@ def test_segments_decoded_together_give_the_text_each_gives_alone(engine, clips)
 def test_the_encoder_reads_a_long_segment_in_a_full_window_and_a_short_one_with_silence_after_it(engine):
     """Under noise Whisper loses more of a long segment the shorter the encoder's input
     (asr.segment_input_s has the figures): a segment of 12 s or more gets the full 30 s window,
-    a shorter one 2.5 times its length and at least 4 s of silence, a batch the longest's."""
+    a shorter one 2.5 times its length and at least 4 s of silence, a batch the longest's. On a
+    recording with a quiet background, every segment gets 4 s of silence and no more."""
     recognizer = engine.models.get("whisper-base")
 
-    def encoded_seconds(*seconds: float) -> float:
+    def encoded_seconds(*seconds: float, quiet: bool = False) -> float:
         audios = [np.zeros(int(s * 16000), np.float32) for s in seconds]
-        return recognizer._encode_fitted(audios, segment_input_s).shape[1] / 50  # 50 encoder frames a second
+        fitted = recognizer._encode_fitted(audios, lambda s: segment_input_s(s, quiet))
+        return fitted.shape[1] / 50  # 50 encoder frames a second
 
     assert 6.0 <= encoded_seconds(2.0) <= 7.0  # whole seconds, rounded up
     assert 15.0 <= encoded_seconds(6.0) <= 16.0
     assert encoded_seconds(12.0) == encoded_seconds(20.0) == encoded_seconds(30.0) == 30.0
     assert encoded_seconds(2.0, 6.0, 3.0) == encoded_seconds(6.0)
+    assert 10.0 <= encoded_seconds(6.0, quiet=True) <= 11.0
+    assert 16.0 <= encoded_seconds(12.0, quiet=True) <= 17.0
+    assert encoded_seconds(28.0, quiet=True) == 30.0
+
+
+def test_the_recording_s_background_decides_how_its_segments_are_read(engine, clips):
+    """The same clips with pauses: under a -60 dBFS noise floor every segment is read stretched,
+    with digital silence or a -70 dBFS floor (a studio's) with 4 s after it (`asr.is_quiet`)."""
+    recognizer = engine.models.get("whisper-base")
+    mandarin = {name: (decode_audio(clips[name].path).samples, clips[name].text) for name in MANDARIN}
+    read_quiet: list[bool] = []
+    with _decoding_restored(recognizer) as (fast, _):
+        def watched(windows, options, islands=None, quiet=False):
+            read_quiet.append(quiet)
+            return fast(windows, options, islands, quiet)
+
+        recognizer.recognize_windows = watched
+        for floor, quiet in ((-60, False), (None, True), (-70, True)):
+            read_quiet.clear()
+            recording = realistic_recording(mandarin, seed=1, noise_dbfs=floor, target_s=20)
+            result = engine.transcribe(wav_bytes(recording.samples), TranscribeOptions(language="zh"))
+            assert read_quiet and set(read_quiet) == {quiet}, floor
+            assert character_error_rate([recording.reference], [result.text]) <= 0.5
 
 
 def test_loops_are_found_and_collapsed_but_a_phrase_said_twice_is_kept():

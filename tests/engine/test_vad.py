@@ -7,7 +7,7 @@ from transcripts.engine.audio import decode_audio, wav_bytes
 from transcripts.engine.errors import EmptyAudioError, InvalidOptionError
 from transcripts.engine.formats import render_speech_segments
 from transcripts.engine.segments import Span
-from transcripts.engine.vad import VadOptions, detect_speech, probabilities_to_spans
+from transcripts.engine.vad import SILENT_DBFS, VadOptions, detect_speech, probabilities_to_spans
 
 MODELS = ["fsmn", "silero"]
 CLIPS = MANDARIN + ["jfk.flac"]
@@ -49,6 +49,34 @@ def test_speech_found_in_every_shared_clip(clips, model):
         covered = sum(s.duration_ms for s in speech.segments)
         assert covered >= 0.5 * speech.duration_ms, name
         assert all(s.duration_ms <= 30_000 for s in speech.segments)
+
+
+@pytest.mark.parametrize("floor_dbfs", [-70, -60, -45])
+def test_the_background_level_is_the_noise_floor_between_the_speech(clips, floor_dbfs):
+    """The clips joined with pauses, under white noise: the level outside the speech is the noise
+    floor's, whatever the speech's own level (the clips differ by over 20 dB)."""
+    speech = [decode_audio(clips[name].path).samples for name in MANDARIN]
+    pause = np.zeros(int(1.5 * 16000), np.float32)
+    joined = np.concatenate([piece for clip in speech for piece in (pause, clip)] + [pause])
+    found = detect_speech(joined + white_noise(len(joined) / 16000, floor_dbfs))
+    assert abs(found.background_dbfs - floor_dbfs) <= 1.5
+    assert detect_speech(joined).background_dbfs == SILENT_DBFS  # digital silence between the clips
+
+
+def test_a_muted_stretch_does_not_make_a_noisy_recording_quiet(clips):
+    """Exact zeros for a fifth of what is outside the speech (a microphone muted for a while), a
+    -50 dBFS floor for the rest: the background is the floor's."""
+    speech = decode_audio(clips[MANDARIN[0]].path).samples
+    noisy = np.concatenate([np.zeros(16000, np.float32), speech, np.zeros(16000, np.float32)])
+    noisy = noisy + white_noise(len(noisy) / 16000, -50)
+    muted = np.zeros(int(0.5 * 16000), np.float32)
+    assert abs(detect_speech(np.concatenate([muted, noisy])).background_dbfs + 50) <= 1.5
+
+
+def test_the_background_level_is_unknown_with_too_little_audio_outside_the_speech(clips):
+    meeting = decode_audio(clips["TEST_MEETING_T0000000001_S00000.wav"].path).samples  # speech nearly end to end
+    found = detect_speech(meeting[16000:96000])
+    assert found.segments and found.background_dbfs is None
 
 
 @pytest.mark.parametrize("model", MODELS)

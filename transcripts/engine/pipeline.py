@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from transcripts.engine.asr import Recognizer, language_from_text
+from transcripts.engine.asr import Recognizer, is_quiet, language_from_text
 from transcripts.engine.audio import SAMPLE_RATE, AudioSource, decode_audio, probe_duration
 from transcripts.engine.clips import array_chunks, iter_clips, stream_chunks, without_digital_silence
 from transcripts.engine.concurrency import in_order
@@ -229,14 +229,15 @@ class Engine:
         recognised = _Recognised([], options.language, 0.0)
         widened = recognition_spans(speech)
         neighbourhoods: dict[Span, Neighbourhood] = {}
+        quiet = is_quiet(speech.background_dbfs)
         clips = cut_for_recognition(chunks, speech.segments, widened, embeddings, neighbourhoods)
         # Progress counts the speech decoded so far, whatever order the batches run in.
         speech_ms, decoded_ms = sum(span.duration_ms for span in widened) or 1, 0
         # The batches decoded side by side share the memory EngineConfig.batch_size is set for.
-        batches = _batches(clips, self.config.batch_size / recognizer.parallel, recognizer.input_seconds,
-                           workers=recognizer.parallel)
+        batches = _batches(clips, self.config.batch_size / recognizer.parallel,
+                           lambda seconds: recognizer.input_seconds(seconds, quiet), workers=recognizer.parallel)
         for batch, decoded in in_order(batches, lambda batch: _decoded(recognizer, batch, options, neighbourhoods,
-                                                                        speech.raw),
+                                                                        speech.raw, quiet),
                                           recognizer.parallel):
             if recognised.probability == 0.0:
                 recognised.probability = decoded.probability
@@ -252,18 +253,21 @@ class Engine:
 
 
 def _decoded(recognizer: Recognizer, batch: list[tuple[Span, np.ndarray]], options: TranscribeOptions,
-             neighbourhoods: dict[Span, Neighbourhood], raw: list[Span]) -> _Recognised:
+             neighbourhoods: dict[Span, Neighbourhood], raw: list[Span], quiet: bool = False) -> _Recognised:
     """One batch of speech segments, each decoded on its own; those the fast decoding failed are
     decoded again the slow way (`Recognizer.recognize_again`): a decoding that stopped early keeps
     its text, and only the audio after it is decoded again. Where that gives implausibly little
     text for the speech, the segment is read once more with its nearer neighbour (`context`).
     Speech inside a segment that its text passed over (of VAD's `raw` spans) is decoded on its own.
-    What still gives no text is reported as dropped, with the first failure's reason. Runs beside
-    other batches (`in_order`); takes its segments' entries out of `neighbourhoods`."""
+    `quiet`: the recording's background is quiet (`asr.is_quiet`), which changes how Whisper's
+    encoder reads a segment. What still gives no text is reported as dropped, with the first
+    failure's reason. Runs beside other batches (`in_order`); takes its segments' entries out of
+    `neighbourhoods`."""
     recognised = _Recognised([], options.language, 0.0)
     around = {span: neighbourhoods.pop(span, None) for span, _ in batch}
     before_ms, after_ms = options.vad_options().padding()
-    found_in = recognizer.recognize_windows([s for _, s in batch], options, [islands(raw, span) for span, _ in batch])
+    found_in = recognizer.recognize_windows([s for _, s in batch], options, [islands(raw, span) for span, _ in batch],
+                                            quiet)
     for (span, samples), decoded in zip(batch, found_in):
         if recognised.probability == 0.0:
             recognised.probability = decoded.probability
@@ -279,7 +283,7 @@ def _decoded(recognizer: Recognizer, batch: list[tuple[Span, np.ndarray]], optio
             neighbourhood = around[span]
             if (decoded.failure != PARTLY_COVERED and neighbourhood is not None
                     and implausibly_sparse(again, len(rest) / SAMPLE_RATE)):
-                again = _read_with_neighbour(recognizer, neighbourhood, span, in_language) or again
+                again = _read_with_neighbour(recognizer, neighbourhood, span, in_language, quiet) or again
             recognised.add(again, start + resume, language, Dropped(start + resume, span.end_ms / 1000, decoded.failure))
         for gap_start, gap_end in decoded.unheard:  # padded as VAD pads a segment
             low = max(0, int((gap_start - before_ms / 1000) * SAMPLE_RATE))
@@ -290,10 +294,10 @@ def _decoded(recognizer: Recognizer, batch: list[tuple[Span, np.ndarray]], optio
 
 
 def _read_with_neighbour(recognizer: Recognizer, neighbourhood: Neighbourhood, span: Span,
-                         options: TranscribeOptions) -> list[Segment]:
+                         options: TranscribeOptions, quiet: bool = False) -> list[Segment]:
     """The segment's text as decoded together with its nearer neighbour (times relative to the
     segment), or nothing where that decoding fails too or is no less sparse."""
-    decoded = recognizer.recognize_windows([neighbourhood.samples], options)[0]
+    decoded = recognizer.recognize_windows([neighbourhood.samples], options, quiet=quiet)[0]
     if decoded.failure not in (None, PARTLY_COVERED):
         return []
     own = neighbourhood.own(decoded.segments, span.start_ms)

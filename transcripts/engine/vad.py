@@ -107,6 +107,9 @@ class SpeechMap:
     options: VadOptions
     # RMS level of the speech the detector found (from the 10 ms energy track); 0 when none.
     speech_rms: float = 0.0
+    # Level of the recording's background between its speech, in dBFS (`background_dbfs`); None
+    # where there is too little of it to tell.
+    background_dbfs: float | None = None
 
 
 class Detector(Protocol):
@@ -334,7 +337,30 @@ def detect_speech(
         frame_energy=energy,
     )
     return SpeechMap(segments=segments, raw=raw, duration_ms=duration_ms, options=options,
-                     speech_rms=speech_rms(energy, raw))
+                     speech_rms=speech_rms(energy, raw), background_dbfs=background_dbfs(energy, raw))
+
+
+# The background's level is told from at least this much audio outside the speech.
+MIN_BACKGROUND_MS = 1000
+# The median frame outside the speech: a recording muted for a while (exact zeros) still reads as
+# its room's level for the rest, as long as the room is most of what is outside the speech.
+BACKGROUND_PERCENTILE = 50
+SILENT_DBFS = -200.0  # digital silence, where a level in dB has no floor
+
+
+def background_dbfs(energy: np.ndarray | None, speech: list[Span]) -> float | None:
+    """The level of the 10 ms frames outside `speech` (the BACKGROUND_PERCENTILE-th percentile of
+    their RMS, in dBFS): the noise floor a microphone and a room put under a recording. None
+    where less than MIN_BACKGROUND_MS of the recording is outside its speech."""
+    if energy is None:
+        return None
+    outside = np.ones(len(energy), bool)
+    for span in speech:
+        outside[span.start_ms // FRAME_MS: span.end_ms // FRAME_MS] = False
+    if outside.sum() * FRAME_MS < MIN_BACKGROUND_MS:
+        return None
+    level = float(np.percentile(energy[outside], BACKGROUND_PERCENTILE))
+    return 20 * float(np.log10(level)) if level > 0 else SILENT_DBFS
 
 
 def speech_rms(energy: np.ndarray | None, spans: list[Span]) -> float:
