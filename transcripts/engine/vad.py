@@ -354,12 +354,10 @@ def background_dbfs(energy: np.ndarray | None, speech: list[Span]) -> float | No
     where less than MIN_BACKGROUND_MS of the recording is outside its speech."""
     if energy is None:
         return None
-    outside = np.ones(len(energy), bool)
-    for span in speech:
-        outside[span.start_ms // FRAME_MS: span.end_ms // FRAME_MS] = False
-    if outside.sum() * FRAME_MS < MIN_BACKGROUND_MS:
+    outside = energy[~_in_spans(energy, speech)]
+    if len(outside) * FRAME_MS < MIN_BACKGROUND_MS:
         return None
-    level = float(np.percentile(energy[outside], BACKGROUND_PERCENTILE))
+    level = float(np.percentile(outside, BACKGROUND_PERCENTILE))
     return 20 * float(np.log10(level)) if level > 0 else SILENT_DBFS
 
 
@@ -367,6 +365,13 @@ def speech_rms(energy: np.ndarray | None, spans: list[Span]) -> float:
     """The RMS of the 10 ms frames inside `spans` (the level of the speech, not of the pauses)."""
     if energy is None or not spans:
         return 0.0
-    frames = [energy[span.start_ms // FRAME_MS: span.end_ms // FRAME_MS] for span in spans]
-    power = np.concatenate(frames).astype(np.float64) ** 2 if frames else np.zeros(0)
+    power = energy[_in_spans(energy, spans)].astype(np.float64) ** 2
     return float(np.sqrt(power.mean())) if len(power) else 0.0
+
+
+def _in_spans(energy: np.ndarray, spans: list[Span]) -> np.ndarray:
+    """Which of the 10 ms frames of `energy` lie inside `spans`."""
+    inside = np.zeros(len(energy), bool)
+    for span in spans:
+        inside[span.start_ms // FRAME_MS: span.end_ms // FRAME_MS] = True
+    return inside
