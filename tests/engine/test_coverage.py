@@ -174,8 +174,9 @@ def test_the_encoder_reads_a_long_segment_in_a_full_window_and_a_short_one_with_
 
 
 def test_the_recording_s_background_decides_how_its_segments_are_read(engine, clips):
-    """The same clips with pauses: under a -60 dBFS noise floor every segment is read stretched,
-    with digital silence or a -70 dBFS floor (a studio's) with 4 s after it (`asr.is_quiet`)."""
+    """The same clips with pauses: under a noise floor of -60 or -80 dBFS (a quiet studio's) every
+    segment is read stretched, with digital silence or a -100 dBFS floor (16-bit quantisation's)
+    with 4 s after it (`asr.is_quiet`)."""
     recognizer = engine.models.get("whisper-base")
     mandarin = {name: (decode_audio(clips[name].path).samples, clips[name].text) for name in MANDARIN}
     read_quiet: list[bool] = []
@@ -185,7 +186,7 @@ def test_the_recording_s_background_decides_how_its_segments_are_read(engine, cl
             return fast(windows, options, islands, quiet)
 
         recognizer.recognize_windows = watched
-        for floor, quiet in ((-60, False), (None, True), (-70, True)):
+        for floor, quiet in ((-60, False), (-80, False), (None, True), (-100, True)):
             read_quiet.clear()
             recording = realistic_recording(mandarin, seed=1, noise_dbfs=floor, target_s=20)
             result = engine.transcribe(wav_bytes(recording.samples), TranscribeOptions(language="zh"))

@@ -335,14 +335,20 @@ UTTERANCE_TAIL_S = 8
 # seeds 1-3: 0.409 against 0.355 with + 8 s) and three times as slow.
 SEGMENT_TAIL_S = 4
 SEGMENT_STRETCH = 2.5
-# The stretch pays under noise, and only there. On a recording whose background (its level between
-# the speech, `vad.background_dbfs`) is at or below this, the segment is read with SEGMENT_TAIL_S
-# only. Against the stretch (3-minute realistic recordings, whisper-base, zh, seeds 1-3 of the
-# shared clips and 5-7 of them played at 0.93x/1.07x, one process, 2026-11-27), summed CER over six
-# recordings at each background: white noise at -60 dBFS 1.766 against 1.689 (worse on all six),
-# at -70 dBFS 1.526 against 1.515, at -80 dBFS 1.507 against 1.483, digital silence 1.320 against
-# 1.399 (better on all six); in about two thirds of the time (0.67-0.68x) at every level.
-QUIET_BACKGROUND_DBFS = -65
+# The stretch pays wherever a recording has a noise floor at all; only on digital silence is it
+# not worth its time. On a recording whose background (its level between the speech,
+# `vad.background_dbfs`) is at or below this, the segment is read with SEGMENT_TAIL_S only.
+# Without the stretch against with it (3-minute realistic recordings, whisper-base, zh, seeds 1-3
+# of the shared clips and 5-7 of them played at 0.93x/1.07x, one process each, 2026-11-27), summed
+# CER over six recordings at each background, on an Intel Xeon with AVX-512 and on an AMD EPYC
+# without it (CTranslate2's int8 kernels differ by CPU): white noise at -60 dBFS 1.766 against
+# 1.689 (Xeon); -70 dBFS 1.526 against 1.515 and 1.542 against 1.485; -80 dBFS 1.507 against 1.483
+# and 1.512 against 1.459; digital silence 1.320 against 1.399 (better on all six) and 1.504
+# against 1.392 (worse on five). So a floor of -80 dBFS or louder is read stretched, and digital
+# silence, where the two CPUs disagree, without it, in about 0.6 times the time. -90 dBFS is below
+# any microphone's floor (the real meetings of the diarization set measure -64 to -77 dBFS) and
+# above 16-bit quantisation noise (about -101 dBFS).
+QUIET_BACKGROUND_DBFS = -90
 
 
 def is_quiet(background_dbfs: float | None) -> bool:
