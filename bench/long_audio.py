@@ -51,7 +51,7 @@ from transcripts.engine.clips import array_chunks
 from transcripts.engine.models import locate_model
 from transcripts.engine.pipeline import cut_for_recognition, recognition_spans
 from transcripts.engine.text import convert_chinese_script
-from transcripts.engine.vad import detect_speech
+from transcripts.engine.vad import SpeechMap, detect_speech
 
 NOISE_FLOORS = [-60, -50, -45, None]  # dBFS of white noise; None: digital silence between clips
 # The one-by-one yardstick's temperature fallback samples under noise, and CTranslate2's sampling
@@ -93,18 +93,18 @@ def _one_by_one_cer(model, recording, pad_s: float, shift_s: float = 0.0) -> flo
     return character_error_rate(recording.references, [_simplified(t) for t in texts])
 
 
-def _vad_cuts_cer(model, recording, options: TranscribeOptions) -> float:
-    """Plain `transcribe` on each stretch our engine reads, cut as the engine cuts it."""
-    speech = detect_speech(recording.samples, options.vad_options())
+def _vad_cuts_cer(model, recording, speech: SpeechMap, options: TranscribeOptions) -> float:
+    """Plain `transcribe` on each stretch our engine reads, cut as the engine cuts it (`speech`:
+    VAD's map of the recording)."""
     cuts = cut_for_recognition(array_chunks(recording.samples), speech.segments, recognition_spans(speech))
     text = "".join(piece.text for _, cut in cuts
                    for piece in model.transcribe(cut, language=options.language, beam_size=5)[0])
     return character_error_rate([recording.reference], [_simplified(text)])
 
 
-def _background(recording, options: TranscribeOptions) -> str:
+def _background(speech: SpeechMap) -> str:
     """The recording's background level as the engine measures it, and so how it reads it."""
-    level = detect_speech(recording.samples, options.vad_options()).background_dbfs
+    level = speech.background_dbfs
     if level is None:
         return "background unknown (read stretched)"
     return f"background {level:.1f} dBFS (read {'without the stretch' if is_quiet(level) else 'stretched'})"
@@ -163,7 +163,8 @@ def realistic(seeds: list[int], minutes: float) -> None:
             alone_cer = sum(alone_runs) / len(alone_runs)
             padded = [_one_by_one_cer(model, recording, pad) for pad in OTHER_PADS_S]
             shifted = _one_by_one_cer(model, recording, YARDSTICK_PAD_S, YARDSTICK_SHIFT_S)
-            vad_cuts = _vad_cuts_cer(model, recording, options)
+            speech = detect_speech(recording.samples, options.vad_options())
+            vad_cuts = _vad_cuts_cer(model, recording, speech, options)
             pads_mean = (alone_cer + sum(padded)) / (1 + len(padded))
             plain, plain_s = _timed(lambda: "".join(
                 s.text for s in model.transcribe(recording.samples, language="zh", beam_size=5)[0]))
@@ -188,7 +189,7 @@ def realistic(seeds: list[int], minutes: float) -> None:
                   + ", ".join(f"{pad:g} s pads {cer:.3f}" for pad, cer in zip(OTHER_PADS_S, padded))
                   + f"; each cut moved within +-{YARDSTICK_SHIFT_S:g} s {shifted:.3f}"
                   + f"; plain on the engine's cuts {vad_cuts:.3f}"
-                  + f"; dropped segments reported: {len(ours.dropped)}; {_background(recording, options)}")
+                  + f"; dropped segments reported: {len(ours.dropped)}; {_background(speech)}")
             summary.append(_Compared(noise, rows[0][2] - alone_cer, rows[0][2] - pads_mean, rows[0][2] - shifted,
                                      rows[0][2] - vad_cuts, vad_cuts - alone_cer, plain_s / ours_s, single_s / ours_s))
     print("\njoined CER minus one-by-one mean CER (target <= 0.02): "

@@ -8,7 +8,7 @@ import pytest
 
 from tests.speech import MANDARIN, character_error_rate, white_noise
 from transcripts.engine import TranscribeOptions
-from transcripts.engine.asr import _words_by_segment, segment_input_s
+from transcripts.engine.asr import MAX_INITIAL_TIMESTAMP_INDEX, _words_by_segment, segment_input_s
 from transcripts.engine.audio import decode_audio, wav_bytes
 from transcripts.engine.clips import array_chunks
 from transcripts.engine.coverage import MIN_UNHEARD_S, UNHEARD, AlignedWord, around, unheard
@@ -97,7 +97,7 @@ def _first_decoding_writes_it_once(recognizer, clip, until_s: float):
     prompt = recognizer.model.get_prompt(tokenizer, [], without_timestamps=False)
     generate = recognizer._generate
     (once,) = generate(recognizer._encode_fitted([speech], segment_input_s), [prompt], len(speech) / 16000,
-                       beam_size=5, max_initial_timestamp_index=50)
+                       beam_size=5, max_initial_timestamp_index=MAX_INITIAL_TIMESTAMP_INDEX)
     tokens = list(once.sequences_ids[0])
     last = max(i for i, token in enumerate(tokens) if token >= tokenizer.timestamp_begin)
     tokens[last] = tokenizer.timestamp_begin + round(until_s / 0.02)

@@ -254,7 +254,7 @@ class WhisperRecognizer:
         `transcribe`, segment by segment."""
         if options.word_timestamps:
             return [self._decoded_alone(window, options) for window in windows]
-        encoded = self._encode_fitted(windows, lambda seconds: segment_input_s(seconds, quiet))
+        encoded = self._encode_fitted(windows, lambda seconds: self.input_seconds(seconds, quiet))
         languages = self._languages(options, encoded, windows)
         tokenizers = {language: self._tokenizer(language) for language, _ in languages}
         hotwords = " ".join(options.hotwords) or None
