@@ -3,7 +3,7 @@ import pytest
 from tests.conftest import SPEECH_DIR
 from transcripts.engine.asr import WhisperRecognizer
 from transcripts.engine.audio import decode_audio
-from transcripts.engine.device import DeviceChoice, cuda_device_count, resolve_device
+from transcripts.engine.device import GPU_WORKERS, DeviceChoice, cpu_layout, cuda_device_count, resolve_device, worker_layout
 from transcripts.engine.errors import DeviceError
 from transcripts.engine.manager import ModelManager
 from transcripts.engine.models import locate_model
@@ -41,6 +41,20 @@ def test_unknown_device(bad):
 def test_cuda_uses_float16():
     choice = resolve_device("cuda")
     assert (choice.device, choice.compute_type, choice.label) == ("cuda", "float16", "cuda:0")
+
+
+def test_a_gpu_decodes_several_batches_side_by_side_and_a_cpu_one_per_core():
+    assert worker_layout(DeviceChoice("cuda", 0, "float16")).workers == GPU_WORKERS > 1
+    assert worker_layout(DeviceChoice("cpu", 0, "int8"), threads=2) == cpu_layout(2)
+
+
+@pytest.mark.gpu
+@pytest.mark.skipif(cuda_device_count() == 0, reason="no CUDA GPU on this machine")
+def test_a_model_on_the_gpu_serves_its_workers_at_once(tmp_path):
+    recognizer = ModelManager(tmp_path, device="cuda").get("whisper-tiny.en")
+    assert recognizer.parallel == GPU_WORKERS
+    jfk = decode_audio(SPEECH_DIR / "jfk.flac").samples
+    assert "country" in " ".join(s.text for s in recognizer.recognize(jfk, TranscribeOptions(language="en"), "en"))
 
 
 # What happens on a GPU that cannot run the model is real only where there is none that can.

@@ -30,7 +30,7 @@ from transcripts.engine.coverage import (
     uncovered,
     unheard,
 )
-from transcripts.engine.device import GPU_FAILURE, CpuLayout, DeviceChoice, cpu_layout, gpu_unusable
+from transcripts.engine.device import GPU_FAILURE, DeviceChoice, gpu_unusable, worker_layout
 from transcripts.engine.errors import BrokenModelError, InvalidOptionError
 from transcripts.engine.funasr_output import output_segments
 from transcripts.engine.funasr_runtime import quiet_funasr, quiet_funasr_load
@@ -90,8 +90,7 @@ class WhisperRecognizer:
         self.name = location.name
         self.device = device
         self.english_only = location.english_only
-        # On a GPU one worker: a call's batch already runs in parallel there.
-        layout = cpu_layout(threads) if device.device == "cpu" else CpuLayout(1, threads)
+        layout = worker_layout(device, threads)
         self.parallel = layout.workers
         try:
             self.model = WhisperModel(

@@ -89,15 +89,27 @@ def resolve_device(requested: str = "auto") -> DeviceChoice:
 
 # CPU workers a model runs with by default: one per core up to this many, each single-threaded.
 MAX_CPU_WORKERS = 4
+# CTranslate2 workers a model runs with on a GPU, each on its own CUDA stream, sharing the weights.
+# Whisper's beam search is a long series of small steps that leave a GPU mostly idle, so batches
+# decoded side by side finish sooner than one after another (bench/gpu.py, whisper-base float16,
+# H100, 2026-11-28, one process): three realistic 3-minute recordings took 4.0, 5.1 and 5.0 s on
+# one worker, 2.5, 2.7 and 2.1 s on four, with the same CER (0.467 against 0.471 on one, its
+# batches formed differently); 20 minutes 25.4 s and 14.0 s. Six or eight were no faster than four.
+GPU_WORKERS = 4
 
 
 @dataclass(frozen=True)
-class CpuLayout:
+class WorkerLayout:
     workers: int  # calls a model serves at once
-    threads_per_worker: int
+    threads_per_worker: int  # CPU threads each
 
 
-def cpu_layout(threads: int = 0) -> CpuLayout:
+def worker_layout(device: DeviceChoice, threads: int = 0) -> WorkerLayout:
+    """The CTranslate2 workers a model runs with on `device` (`threads`: CPU cores, 0 for all)."""
+    return cpu_layout(threads) if device.device == "cpu" else WorkerLayout(GPU_WORKERS, threads)
+
+
+def cpu_layout(threads: int = 0) -> WorkerLayout:
     """How a model uses `threads` CPU cores (0: all this process may run on): several
     single-threaded CTranslate2 workers, each decoding its own batch, rather than one worker whose
     threads share every step. A Whisper decoding step is too small to split: on a 2-core machine
@@ -105,7 +117,7 @@ def cpu_layout(threads: int = 0) -> CpuLayout:
     ran 1.7x faster on 2; two single-threaded workers at once did 1.7x the work of one 2-thread one."""
     cores = threads or _usable_cores()
     workers = max(1, min(cores, MAX_CPU_WORKERS))
-    return CpuLayout(workers, max(1, cores // workers))
+    return WorkerLayout(workers, max(1, cores // workers))
 
 
 def _usable_cores() -> int:
