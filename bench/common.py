@@ -7,15 +7,18 @@ import statistics
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
 from transcripts.engine.audio import decode_audio, wav_bytes
+from transcripts.engine.text import convert_chinese_script
 
 REPO = Path(__file__).resolve().parent.parent
 SPEECH_DIR = Path(os.environ.get("ASR_TEST_SPEECH_DIR", REPO.parent / "shared" / "data" / "speech"))
 CACHE_DIR = Path(os.environ.get("ASR_MODEL_CACHE", REPO / "data" / "test-models"))
 WORK_DIR = REPO / "data" / "bench"
+T = TypeVar("T")
 
 
 def manifest(folder: Path = SPEECH_DIR) -> list[dict]:
@@ -41,6 +44,18 @@ def write_wav(path: Path, samples: np.ndarray) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(wav_bytes(samples))
     return path
+
+
+def timed(run: Callable[[], T]) -> tuple[T, float]:
+    """What `run` returns, and the seconds it took."""
+    started = time.perf_counter()
+    value = run()
+    return value, time.perf_counter() - started
+
+
+def simplified(text: str) -> str:
+    """Text in simplified characters, as the references are written, for scoring plain faster-whisper."""
+    return convert_chinese_script(text, "simplified")
 
 
 def median_seconds(run: Callable[[], object], repeats: int) -> float:

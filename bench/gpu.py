@@ -17,33 +17,21 @@ Without a GPU CTranslate2 can compute on, this prints why and stops: CI has none
 from __future__ import annotations
 
 import os
-import time
 from dataclasses import replace
 
 from faster_whisper import BatchedInferencePipeline, WhisperModel
 
 import transcripts.engine.device as engine_device
-from bench.common import CACHE_DIR, SPEECH_DIR, mandarin_clips
+from bench.common import CACHE_DIR, SPEECH_DIR, mandarin_clips, simplified, timed
 from tests.speech import character_error_rate, clips_one_by_one, realistic_recording
 from transcripts.engine import Engine, EngineConfig, TranscribeOptions
 from transcripts.engine.audio import wav_bytes
 from transcripts.engine.device import GPU_WORKERS, cuda_device_count
 from transcripts.engine.models import locate_model
-from transcripts.engine.text import convert_chinese_script
 
 NOISE_FLOORS = [-60, -50, None]  # dBFS of white noise; None: digital silence between clips
 WIDE_BATCH = 12  # a GPU's memory is not the limit a 2-core CPU's is (EngineConfig.batch_size)
 PIPELINE_BATCH = 16  # BatchedInferencePipeline's own default
-
-
-def _timed(run):
-    started = time.perf_counter()
-    value = run()
-    return value, time.perf_counter() - started
-
-
-def _simplified(text: str) -> str:
-    return convert_chinese_script(text, "simplified")
 
 
 def main() -> None:
@@ -80,22 +68,22 @@ def main() -> None:
             data = wav_bytes(recording.samples)
 
             def cer(text: str) -> float:
-                return character_error_rate([recording.reference], [_simplified(text)])
+                return character_error_rate([recording.reference], [simplified(text)])
 
-            ours, ours_s = _timed(lambda: engine.transcribe(data, options))
-            ours_wide, wide_s = _timed(lambda: wide.transcribe(data, options))
-            ours_one, one_s = _timed(lambda: one_worker.transcribe(data, options))
-            alone, alone_s = _timed(lambda: clips_one_by_one(model, recording, "zh", pad_s=0.5))
-            plain, plain_s = _timed(lambda: "".join(
+            ours, ours_s = timed(lambda: engine.transcribe(data, options))
+            ours_wide, wide_s = timed(lambda: wide.transcribe(data, options))
+            ours_one, one_s = timed(lambda: one_worker.transcribe(data, options))
+            alone, alone_s = timed(lambda: clips_one_by_one(model, recording, "zh", pad_s=0.5))
+            plain, plain_s = timed(lambda: "".join(
                 s.text for s in model.transcribe(recording.samples, language="zh", beam_size=5)[0]))
-            fast, fast_s = _timed(lambda: "".join(s.text for s in batched.transcribe(
+            fast, fast_s = timed(lambda: "".join(s.text for s in batched.transcribe(
                 recording.samples, language="zh", beam_size=5, batch_size=PIPELINE_BATCH)[0]))
             rows = [
                 (f"asrplatform ({GPU_WORKERS} workers, batch {engine.config.batch_size})", ours_s, cer(ours.text)),
                 (f"asrplatform ({GPU_WORKERS} workers, batch {WIDE_BATCH})", wide_s, cer(ours_wide.text)),
                 (f"asrplatform (1 worker, batch {engine.config.batch_size})", one_s, cer(ours_one.text)),
                 ("clips one by one (plain, 0.5 s pads)", alone_s,
-                 character_error_rate(recording.references, [_simplified(t) for t in alone])),
+                 character_error_rate(recording.references, [simplified(t) for t in alone])),
                 ("faster-whisper transcribe", plain_s, cer(plain)),
                 (f"faster-whisper BatchedInference {PIPELINE_BATCH}", fast_s, cer(fast)),
             ]
@@ -109,8 +97,8 @@ def main() -> None:
 
 def _multilingual(engine: Engine, model: WhisperModel) -> None:
     path = SPEECH_DIR / "multilingual.mp3"
-    ours, ours_s = _timed(lambda: engine.transcribe(path, TranscribeOptions(itn=False)))
-    plain, plain_s = _timed(lambda: model.transcribe(str(path), beam_size=5))
+    ours, ours_s = timed(lambda: engine.transcribe(path, TranscribeOptions(itn=False)))
+    plain, plain_s = timed(lambda: model.transcribe(str(path), beam_size=5))
     list(plain[0])
     languages = " → ".join(dict.fromkeys(s.language for s in ours.segments))
     print(f"\n== multilingual.mp3, language auto: asrplatform {ours_s:.1f} s, languages by segment: {languages}; "
@@ -123,7 +111,7 @@ def _long(engines: dict[str, Engine], clips: dict, options: TranscribeOptions) -
     data = wav_bytes(recording.samples)
     print(f"\n== {minutes:g} minutes at -50 dBFS (seed 60)")
     for layout, ours in engines.items():
-        result, seconds = _timed(lambda: ours.transcribe(data, options))
-        score = character_error_rate([recording.reference], [_simplified(result.text)])
+        result, seconds = timed(lambda: ours.transcribe(data, options))
+        score = character_error_rate([recording.reference], [simplified(result.text)])
         print(f"asrplatform ({layout}, batch {ours.config.batch_size}): {seconds:.1f} s, real-time factor "
               f"{seconds / (minutes * 60):.4f}, CER {score:.3f}")

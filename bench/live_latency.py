@@ -30,11 +30,11 @@ from pathlib import Path
 import numpy as np
 import websockets
 
+from bench.common import simplified
 from bench.long_audio import _mandarin
 from tests.platform_server import start_server
 from tests.speech import character_error_rate, realistic_recording
 from transcripts.engine.streaming import frames
-from transcripts.engine.text import convert_chinese_script
 
 FRAME_MS = 100
 
@@ -70,7 +70,7 @@ async def _session(url: str, recording, clips: dict, *, language: str = "zh") ->
         inside = [start] + [t for t in shown if start < t < end] + [end]
         gaps.append(max(b - a for a, b in zip(inside, inside[1:])))
     done = next(at for at, m in arrivals if m["type"] == "done")
-    said = convert_chinese_script("".join(m["text"] for _, m in finals), "simplified")
+    said = simplified("".join(m["text"] for _, m in finals))
     return {"handshake": handshake, "latencies": latencies, "heard": len(latencies), "utterances": len(recording.timeline),
             "partial_gap": max(gaps) if gaps else float("nan"), "waits": gaps, "end_to_done": done - ended,
             "cer": character_error_rate(["".join(recording.references)], [said])}
@@ -105,7 +105,7 @@ def utterance_decoding() -> None:
             texts["fitted"].append(engine.transcribe_samples(utterance.samples, options, live=True).text)
             seconds["fitted"] += time.perf_counter() - started
         reference = ["".join(recording.references)]
-        cer = {name: character_error_rate(reference, [convert_chinese_script("".join(t), "simplified")])
+        cer = {name: character_error_rate(reference, [simplified("".join(t))])
                for name, t in texts.items()}
         print(f"{noise_dbfs:<12} {len(utterances):>10} {cer['window']:>17.3f} {seconds['window']:>6.1f} "
               f"{cer['fitted']:>12.3f} {seconds['fitted']:>6.1f} {seconds['window'] / seconds['fitted']:>5.1f}x")

@@ -34,7 +34,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,7 +41,7 @@ import numpy as np
 from faster_whisper import BatchedInferencePipeline, WhisperModel
 from scipy.signal import resample_poly
 
-from bench.common import CACHE_DIR, REPO, SPEECH_DIR, WORK_DIR, mandarin_clips, write_wav
+from bench.common import CACHE_DIR, REPO, SPEECH_DIR, WORK_DIR, mandarin_clips, simplified, timed, write_wav
 from tests.speech import MANDARIN, character_error_rate, clips_one_by_one, realistic_recording
 from transcripts.engine import Engine, EngineConfig, TranscribeOptions
 from transcripts.engine.asr import is_quiet
@@ -50,7 +49,6 @@ from transcripts.engine.audio import wav_bytes
 from transcripts.engine.clips import array_chunks
 from transcripts.engine.models import locate_model
 from transcripts.engine.pipeline import cut_for_recognition, recognition_spans
-from transcripts.engine.text import convert_chinese_script
 from transcripts.engine.vad import SpeechMap, detect_speech
 
 NOISE_FLOORS = [-60, -50, -45, None]  # dBFS of white noise; None: digital silence between clips
@@ -72,10 +70,6 @@ OTHER_PADS_S = (0.3, 0.7)
 YARDSTICK_SHIFT_S = 0.15
 
 
-def _simplified(text: str) -> str:
-    return convert_chinese_script(text, "simplified")
-
-
 # Speeds of ASR_BENCH_CLIPS=perturbed, as (up, down) resampling factors: 0.9, 0.95, 1, 1.05, 1.1x.
 PERTURBED_SPEEDS = ((10, 9), (20, 19), (1, 1), (20, 21), (10, 11))
 
@@ -90,7 +84,7 @@ def _mandarin() -> dict:
 
 def _one_by_one_cer(model, recording, pad_s: float, shift_s: float = 0.0) -> float:
     texts = clips_one_by_one(model, recording, "zh", pad_s=pad_s, shift_s=shift_s)
-    return character_error_rate(recording.references, [_simplified(t) for t in texts])
+    return character_error_rate(recording.references, [simplified(t) for t in texts])
 
 
 def _vad_cuts_cer(model, recording, speech: SpeechMap, options: TranscribeOptions) -> float:
@@ -99,7 +93,7 @@ def _vad_cuts_cer(model, recording, speech: SpeechMap, options: TranscribeOption
     cuts = cut_for_recognition(array_chunks(recording.samples), speech.segments, recognition_spans(speech))
     text = "".join(piece.text for _, cut in cuts
                    for piece in model.transcribe(cut, language=options.language, beam_size=5)[0])
-    return character_error_rate([recording.reference], [_simplified(text)])
+    return character_error_rate([recording.reference], [simplified(text)])
 
 
 def _background(speech: SpeechMap) -> str:
@@ -128,12 +122,6 @@ class _Compared:
     vs_one_thread: float
 
 
-def _timed(run):
-    started = time.perf_counter()
-    value = run()
-    return value, time.perf_counter() - started
-
-
 def realistic(seeds: list[int], minutes: float) -> None:
     engine = Engine(EngineConfig(cache_dir=CACHE_DIR, device="cpu"))
     options = TranscribeOptions(language="zh")
@@ -155,10 +143,10 @@ def realistic(seeds: list[int], minutes: float) -> None:
         for seed in seeds:
             recording = realistic_recording(clips, seed=seed, noise_dbfs=noise, target_s=minutes * 60)
             data = wav_bytes(recording.samples)
-            ours, ours_s = _timed(lambda: engine.transcribe(data, options))
+            ours, ours_s = timed(lambda: engine.transcribe(data, options))
             alone_runs = []
             for _ in range(YARDSTICK_RUNS):
-                cer, alone_s = _timed(lambda: _one_by_one_cer(model, recording, YARDSTICK_PAD_S))
+                cer, alone_s = timed(lambda: _one_by_one_cer(model, recording, YARDSTICK_PAD_S))
                 alone_runs.append(cer)
             alone_cer = sum(alone_runs) / len(alone_runs)
             padded = [_one_by_one_cer(model, recording, pad) for pad in OTHER_PADS_S]
@@ -166,19 +154,19 @@ def realistic(seeds: list[int], minutes: float) -> None:
             speech = detect_speech(recording.samples, options.vad_options())
             vad_cuts = _vad_cuts_cer(model, recording, speech, options)
             pads_mean = (alone_cer + sum(padded)) / (1 + len(padded))
-            plain, plain_s = _timed(lambda: "".join(
+            plain, plain_s = timed(lambda: "".join(
                 s.text for s in model.transcribe(recording.samples, language="zh", beam_size=5)[0]))
-            single, single_s = _timed(lambda: "".join(
+            single, single_s = timed(lambda: "".join(
                 s.text for s in one_thread.transcribe(recording.samples, language="zh", beam_size=5)[0]))
-            fast, fast_s = _timed(lambda: "".join(s.text for s in batched.transcribe(
+            fast, fast_s = timed(lambda: "".join(s.text for s in batched.transcribe(
                 recording.samples, language="zh", beam_size=5, batch_size=engine.config.batch_size)[0]))
             rows = [
                 ("asrplatform", ours_s, character_error_rate([recording.reference], [ours.text])),
                 (f"clips one by one (plain, {YARDSTICK_PAD_S:g} s pads)", alone_s, alone_cer),
-                ("faster-whisper transcribe", plain_s, character_error_rate([recording.reference], [_simplified(plain)])),
-                ("faster-whisper BatchedInference", fast_s, character_error_rate([recording.reference], [_simplified(fast)])),
+                ("faster-whisper transcribe", plain_s, character_error_rate([recording.reference], [simplified(plain)])),
+                ("faster-whisper BatchedInference", fast_s, character_error_rate([recording.reference], [simplified(fast)])),
                 ("faster-whisper transcribe, 1 thread", single_s,
-                 character_error_rate([recording.reference], [_simplified(single)])),
+                 character_error_rate([recording.reference], [simplified(single)])),
             ]
             name = f"{'digital silence' if noise is None else f'{noise} dBFS'}, seed {seed}"
             for pipeline, seconds, cer in rows:
@@ -210,9 +198,9 @@ def realistic(seeds: list[int], minutes: float) -> None:
 
 def multilingual(engine: Engine, model, batched) -> None:
     path = SPEECH_DIR / "multilingual.mp3"
-    ours, ours_s = _timed(lambda: engine.transcribe(path, TranscribeOptions()))
-    plain, plain_s = _timed(lambda: list(model.transcribe(str(path), beam_size=5)[0]))
-    fast, fast_s = _timed(lambda: list(batched.transcribe(str(path), beam_size=5, batch_size=engine.config.batch_size)[0]))
+    ours, ours_s = timed(lambda: engine.transcribe(path, TranscribeOptions()))
+    plain, plain_s = timed(lambda: list(model.transcribe(str(path), beam_size=5)[0]))
+    fast, fast_s = timed(lambda: list(batched.transcribe(str(path), beam_size=5, batch_size=engine.config.batch_size)[0]))
 
     def runs(languages: list[str]) -> str:
         return " → ".join(dict.fromkeys(languages)) if languages else "-"
