@@ -26,7 +26,7 @@ from bench.common import CACHE_DIR, SPEECH_DIR, mandarin_clips, simplified, time
 from tests.speech import character_error_rate, clips_one_by_one, realistic_recording
 from transcripts.engine import Engine, EngineConfig, TranscribeOptions
 from transcripts.engine.audio import wav_bytes
-from transcripts.engine.device import GPU_WORKERS, cuda_device_count
+from transcripts.engine.device import GPU_WORKERS, cuda_device_count, resolve_device
 from transcripts.engine.models import locate_model
 
 NOISE_FLOORS = [-60, -50, None]  # dBFS of white noise; None: digital silence between clips
@@ -39,7 +39,7 @@ def main() -> None:
     if device.startswith("cuda") and cuda_device_count() == 0:
         print("\n== GPU: skipped, CTranslate2 sees no CUDA GPU here (run `python -m bench gpu` on a GPU host)")
         return
-    compute_type = "float16" if device.startswith("cuda") else "int8"
+    compute_type = resolve_device(device).compute_type
     seeds = [int(s) for s in os.environ.get("ASR_BENCH_SEEDS", "1").split(",")]
     minutes = float(os.environ.get("ASR_BENCH_MINUTES", "3"))
     options = TranscribeOptions(language="zh", itn=False)
@@ -79,9 +79,9 @@ def main() -> None:
             fast, fast_s = timed(lambda: "".join(s.text for s in batched.transcribe(
                 recording.samples, language="zh", beam_size=5, batch_size=PIPELINE_BATCH)[0]))
             rows = [
-                (f"asrplatform ({GPU_WORKERS} workers, batch {engine.config.batch_size})", ours_s, cer(ours.text)),
-                (f"asrplatform ({GPU_WORKERS} workers, batch {WIDE_BATCH})", wide_s, cer(ours_wide.text)),
-                (f"asrplatform (1 worker, batch {engine.config.batch_size})", one_s, cer(ours_one.text)),
+                (f"asrplatform ({_layout(engine)})", ours_s, cer(ours.text)),
+                (f"asrplatform ({_layout(wide)})", wide_s, cer(ours_wide.text)),
+                (f"asrplatform ({_layout(one_worker)})", one_s, cer(ours_one.text)),
                 ("clips one by one (plain, 0.5 s pads)", alone_s,
                  character_error_rate(recording.references, [simplified(t) for t in alone])),
                 ("faster-whisper transcribe", plain_s, cer(plain)),
@@ -92,7 +92,13 @@ def main() -> None:
                 print(f"{name:<22} {pipeline:<36} {seconds:7.1f} {plain_s / seconds:5.2f}x {score:6.3f}")
                 name = ""
     _multilingual(engine, model)
-    _long({f"{GPU_WORKERS} workers": engine, "1 worker": one_worker}, clips, options)
+    _long((engine, one_worker), clips, options)
+
+
+def _layout(engine: Engine) -> str:
+    """How the engine's loaded model decodes: its workers, and the batch they share."""
+    workers = engine.models.get(TranscribeOptions().model).parallel
+    return f"{workers} worker{'s' if workers > 1 else ''}, batch {engine.config.batch_size}"
 
 
 def _multilingual(engine: Engine, model: WhisperModel) -> None:
@@ -105,13 +111,13 @@ def _multilingual(engine: Engine, model: WhisperModel) -> None:
           f"faster-whisper transcribe {plain_s:.1f} s, one language for all: {plain[1].language}")
 
 
-def _long(engines: dict[str, Engine], clips: dict, options: TranscribeOptions) -> None:
+def _long(engines: tuple[Engine, ...], clips: dict, options: TranscribeOptions) -> None:
     minutes = float(os.environ.get("ASR_BENCH_LONG_MINUTES", "20"))
     recording = realistic_recording(clips, seed=60, noise_dbfs=-50, target_s=minutes * 60)
     data = wav_bytes(recording.samples)
     print(f"\n== {minutes:g} minutes at -50 dBFS (seed 60)")
-    for layout, ours in engines.items():
+    for ours in engines:
         result, seconds = timed(lambda: ours.transcribe(data, options))
         score = character_error_rate([recording.reference], [simplified(result.text)])
-        print(f"asrplatform ({layout}, batch {ours.config.batch_size}): {seconds:.1f} s, real-time factor "
+        print(f"asrplatform ({_layout(ours)}): {seconds:.1f} s, real-time factor "
               f"{seconds / (minutes * 60):.4f}, CER {score:.3f}")
