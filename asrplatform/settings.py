@@ -284,6 +284,7 @@ CONTENT_SECURITY_POLICY = {
 ASR_MODEL = envstr("ASR_MODEL", "whisper-base")
 ASR_DEVICE = envstr("ASR_DEVICE", "auto")
 ASR_THREADS = envint("ASR_THREADS", 0)
+ASR_GPU_WORKERS = envint("ASR_GPU_WORKERS", 0)  # 0: the engine's default (transcripts/engine/device.py)
 ASR_MODEL_CACHE = Path(envstr("ASR_MODEL_CACHE", str(DATA_DIR / "models")))
 # Directories of models users bring, separated by ":"; each subdirectory is a model named after
 # it (manage.py installmodel copies one into the first).

@@ -4,7 +4,7 @@ The CPU benchmark (bench/long_audio.py) answers issue 12's targets on a 2-core C
 what the same engine does where `ASR_DEVICE=cuda` puts it. Realistic constructions as there (the
 shared Mandarin clips in random order with repeats, pauses of 0.8-2.5 s, white noise at -60 and
 -50 dBFS, and digital silence), ASR_BENCH_MINUTES long (default 3), seed ASR_BENCH_SEEDS (default
-1). Per construction: CER and wall time of our engine (float16, its GPU_WORKERS workers with its
+1). Per construction: CER and wall time of our engine (float16, its GPU workers (ASR_GPU_WORKERS, default 4) with its
 batch of 6 shared between them, the same with a batch of 12, and on one worker as before
 2026-11-28), of the clips one by one (plain `transcribe`, 0.5 s pads), of plain `transcribe` on the whole
 recording and of `BatchedInferencePipeline` (batch 16), all on one loaded model per pipeline.
@@ -21,12 +21,11 @@ from dataclasses import replace
 
 from faster_whisper import BatchedInferencePipeline, WhisperModel
 
-import transcripts.engine.device as engine_device
 from bench.common import CACHE_DIR, SPEECH_DIR, mandarin_clips, simplified, timed
 from tests.speech import character_error_rate, clips_one_by_one, realistic_recording
 from transcripts.engine import Engine, EngineConfig, TranscribeOptions
 from transcripts.engine.audio import wav_bytes
-from transcripts.engine.device import GPU_WORKERS, cuda_device_count, resolve_device
+from transcripts.engine.device import cuda_device_count, resolve_device
 from transcripts.engine.models import locate_model
 
 NOISE_FLOORS = [-60, -50, None]  # dBFS of white noise; None: digital silence between clips
@@ -45,10 +44,7 @@ def main() -> None:
     options = TranscribeOptions(language="zh", itn=False)
     engine = Engine(EngineConfig(cache_dir=CACHE_DIR, device=device))
     wide = Engine(replace(engine.config, batch_size=WIDE_BATCH))
-    engine_device.GPU_WORKERS = 1  # the layout before 2026-11-28, as a baseline in this process
-    one_worker = Engine(engine.config)
-    one_worker.models.get(options.model)  # loaded now, while the layout is one worker
-    engine_device.GPU_WORKERS = GPU_WORKERS
+    one_worker = Engine(replace(engine.config, gpu_workers=1))  # the layout before 2026-11-28, as a baseline
     path = str(locate_model(options.model, CACHE_DIR).path)
     model = WhisperModel(path, device=device, compute_type=compute_type, local_files_only=True)
     batched = BatchedInferencePipeline(model)

@@ -21,9 +21,10 @@ def check_engine(app_configs, **kwargs):
                   id="transcripts.E001")
         )
     try:
-        resolve_device(settings.ASR_DEVICE)
+        resolve_device(settings.ASR_DEVICE, settings.ASR_GPU_WORKERS)
     except DeviceError as e:
-        problems.append(Error(str(e), hint="Set ASR_DEVICE to auto, cpu or cuda:N.", id="transcripts.E002"))
+        problems.append(Error(str(e), hint="Set ASR_DEVICE to auto, cpu or cuda:N, and ASR_GPU_WORKERS to 0 or more.",
+                              id="transcripts.E002"))
     from transcripts.recognition import model_catalogue
 
     for status in model_catalogue():

@@ -14,6 +14,7 @@ def engine_config(*, device: str | None = None, threads: int | None = None) -> E
         cache_dir=settings.ASR_MODEL_CACHE,
         device=device or settings.ASR_DEVICE,
         threads=settings.ASR_THREADS if threads is None else threads,
+        gpu_workers=settings.ASR_GPU_WORKERS,
         model_dirs=tuple(settings.ASR_MODEL_DIRS),
     )
 

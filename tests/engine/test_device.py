@@ -1,6 +1,7 @@
 import pytest
 
 from tests.conftest import SPEECH_DIR
+from transcripts.checks import check_engine
 from transcripts.engine.asr import WhisperRecognizer
 from transcripts.engine.audio import decode_audio
 from transcripts.engine.device import GPU_WORKERS, DeviceChoice, cpu_layout, cuda_device_count, resolve_device, worker_layout
@@ -45,7 +46,21 @@ def test_cuda_uses_float16():
 
 def test_a_gpu_decodes_several_batches_side_by_side_and_a_cpu_one_per_core():
     assert worker_layout(DeviceChoice("cuda", 0, "float16")).workers == GPU_WORKERS > 1
-    assert worker_layout(DeviceChoice("cpu", 0, "int8"), threads=2) == cpu_layout(2)
+    assert worker_layout(DeviceChoice("cuda", 0, "float16", gpu_workers=2)).workers == 2
+    assert worker_layout(DeviceChoice("cpu", 0, "int8", gpu_workers=2), threads=2) == cpu_layout(2)
+
+
+def test_the_operator_sets_the_gpu_worker_count(settings):
+    from transcripts.recognition import engine_config
+
+    settings.ASR_GPU_WORKERS = 2
+    config = engine_config()
+    assert config.gpu_workers == 2
+    assert ModelManager(config.cache_dir, "cpu", gpu_workers=config.gpu_workers).gpu_workers == 2
+    with pytest.raises(DeviceError, match="ASR_GPU_WORKERS"):
+        resolve_device("auto", gpu_workers=-1)
+    settings.ASR_GPU_WORKERS = -1  # told at start-up (`manage.py check`), not at the first job
+    assert [problem.id for problem in check_engine(None) if "ASR_GPU_WORKERS" in problem.msg] == ["transcripts.E002"]
 
 
 @pytest.mark.gpu
@@ -53,6 +68,7 @@ def test_a_gpu_decodes_several_batches_side_by_side_and_a_cpu_one_per_core():
 def test_a_model_on_the_gpu_serves_its_workers_at_once(tmp_path):
     recognizer = ModelManager(tmp_path, device="cuda").get("whisper-tiny.en")
     assert recognizer.parallel == GPU_WORKERS
+    assert ModelManager(tmp_path, device="cuda", gpu_workers=2).get("whisper-tiny.en").parallel == 2
     jfk = decode_audio(SPEECH_DIR / "jfk.flac").samples
     assert "country" in " ".join(s.text for s in recognizer.recognize(jfk, TranscribeOptions(language="en"), "en"))
 
@@ -74,7 +90,8 @@ def test_a_gpu_that_cannot_run_the_model_is_a_clear_error(whisper_tiny):
 
 def _seeing_a_gpu(monkeypatch):
     """As on a machine whose driver shows a GPU that CTranslate2 cannot compute on (here: none)."""
-    monkeypatch.setattr("transcripts.engine.manager.resolve_device", lambda requested: DeviceChoice("cuda", 0, "float16"))
+    monkeypatch.setattr("transcripts.engine.manager.resolve_device",
+                        lambda requested, gpu_workers=0: DeviceChoice("cuda", 0, "float16"))
 
 
 @without_a_gpu

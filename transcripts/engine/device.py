@@ -9,6 +9,15 @@ import ctranslate2
 
 from transcripts.engine.errors import DeviceError
 
+# CTranslate2 workers a model runs with on a GPU, each on its own CUDA stream, sharing the weights.
+# Whisper's beam search is a long series of small steps that leave a GPU mostly idle, so batches
+# decoded side by side finish sooner than one after another (bench/gpu.py, whisper-base float16,
+# H100, 2026-11-28, one process): three realistic 3-minute recordings took 4.0, 5.1 and 5.0 s on
+# one worker, 2.5, 2.7 and 2.1 s on four, with the same CER (0.467 against 0.471 on one, its
+# batches formed differently); 20 minutes 25.4 s and 14.0 s. Six or eight were no faster than four.
+# Other GPUs and models were not measured; ASR_GPU_WORKERS sets another count.
+GPU_WORKERS = 4
+
 
 @dataclass(frozen=True)
 class DeviceChoice:
@@ -16,6 +25,7 @@ class DeviceChoice:
     index: int = 0
     compute_type: str = "int8"
     note: str = ""  # a message for the operator, e.g. why mps fell back to the CPU
+    gpu_workers: int = GPU_WORKERS  # CTranslate2 workers a model runs on a GPU (`worker_layout`)
 
     @property
     def label(self) -> str:
@@ -60,12 +70,17 @@ def normalised(requested: str | None) -> str:
     return (requested or "auto").strip().lower()
 
 
-def resolve_device(requested: str = "auto") -> DeviceChoice:
-    """A concrete device for `requested`; raises DeviceError when it cannot be had."""
+def resolve_device(requested: str = "auto", gpu_workers: int = 0) -> DeviceChoice:
+    """A concrete device for `requested`, running `gpu_workers` CTranslate2 workers where it is a
+    GPU (0: GPU_WORKERS); raises DeviceError when it cannot be had."""
+    if gpu_workers < 0:
+        raise DeviceError(f"GPU workers must be 1 or more (0 for the default, {GPU_WORKERS}), not {gpu_workers}: "
+                          "set ASR_GPU_WORKERS accordingly.")
+    workers = gpu_workers or GPU_WORKERS
     value = normalised(requested)
     count = cuda_device_count()
     if value == "auto":
-        return DeviceChoice("cuda", 0, "float16") if count else DeviceChoice("cpu")
+        return DeviceChoice("cuda", 0, "float16", gpu_workers=workers) if count else DeviceChoice("cpu")
     if value == "cpu":
         return DeviceChoice("cpu")
     if value == "mps":
@@ -83,19 +98,12 @@ def resolve_device(requested: str = "auto") -> DeviceChoice:
                 f"Device {requested!r} is not available: this machine has {count} CUDA GPU(s). "
                 "Use device 'auto' or 'cpu'."
             )
-        return DeviceChoice("cuda", index, "float16")
+        return DeviceChoice("cuda", index, "float16", gpu_workers=workers)
     raise DeviceError(f"Unknown device {requested!r}: use auto, cpu, cuda or cuda:N.")
 
 
 # CPU workers a model runs with by default: one per core up to this many, each single-threaded.
 MAX_CPU_WORKERS = 4
-# CTranslate2 workers a model runs with on a GPU, each on its own CUDA stream, sharing the weights.
-# Whisper's beam search is a long series of small steps that leave a GPU mostly idle, so batches
-# decoded side by side finish sooner than one after another (bench/gpu.py, whisper-base float16,
-# H100, 2026-11-28, one process): three realistic 3-minute recordings took 4.0, 5.1 and 5.0 s on
-# one worker, 2.5, 2.7 and 2.1 s on four, with the same CER (0.467 against 0.471 on one, its
-# batches formed differently); 20 minutes 25.4 s and 14.0 s. Six or eight were no faster than four.
-GPU_WORKERS = 4
 
 
 @dataclass(frozen=True)
@@ -106,7 +114,7 @@ class WorkerLayout:
 
 def worker_layout(device: DeviceChoice, threads: int = 0) -> WorkerLayout:
     """The CTranslate2 workers a model runs with on `device` (`threads`: CPU cores, 0 for all)."""
-    return cpu_layout(threads) if device.device == "cpu" else WorkerLayout(GPU_WORKERS, threads)
+    return cpu_layout(threads) if device.device == "cpu" else WorkerLayout(device.gpu_workers, threads)
 
 
 def cpu_layout(threads: int = 0) -> WorkerLayout:

@@ -17,11 +17,12 @@ logger = logging.getLogger(__name__)
 
 class ModelManager:
     def __init__(self, cache_dir: Path, device: str = "auto", threads: int = 0,
-                 model_dirs: tuple[Path, ...] = ()) -> None:
+                 model_dirs: tuple[Path, ...] = (), gpu_workers: int = 0) -> None:
         self.cache_dir = Path(cache_dir)
         self.model_dirs = tuple(model_dirs)
         self.requested_device = device
         self.threads = threads
+        self.gpu_workers = gpu_workers  # 0: device.GPU_WORKERS
         self._device: DeviceChoice | None = None
         self._loaded: dict[tuple[str, str], Recognizer] = {}
         self._lock = threading.Lock()
@@ -29,7 +30,7 @@ class ModelManager:
     @property
     def device(self) -> DeviceChoice:
         if self._device is None:
-            self._device = resolve_device(self.requested_device)
+            self._device = resolve_device(self.requested_device, self.gpu_workers)
         return self._device
 
     def get(self, model: str) -> Recognizer:

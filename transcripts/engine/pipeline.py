@@ -73,6 +73,7 @@ class EngineConfig:
     cache_dir: Path
     device: str = "auto"
     threads: int = 0
+    gpu_workers: int = 0  # CTranslate2 workers on a GPU; 0: device.GPU_WORKERS
     max_duration_s: float = 6 * 3600
     # Directories of models users bring (each subdirectory a model, named after it).
     model_dirs: tuple[Path, ...] = ()
@@ -107,7 +108,8 @@ class Engine:
 
     def __init__(self, config: EngineConfig) -> None:
         self.config = config
-        self.models = ModelManager(config.cache_dir, config.device, config.threads, config.model_dirs)
+        self.models = ModelManager(config.cache_dir, config.device, config.threads, config.model_dirs,
+                                   config.gpu_workers)
 
     def transcribe(
         self, source: AudioSource, options: TranscribeOptions, progress: ProgressCallback | None = None

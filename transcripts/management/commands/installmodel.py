@@ -102,7 +102,7 @@ class Command(BaseCommand):
         from transcripts.engine.manager import ModelManager
 
         config = engine_config()
-        manager = ModelManager(config.cache_dir, config.device, config.threads)
+        manager = ModelManager(config.cache_dir, config.device, config.threads, gpu_workers=config.gpu_workers)
         try:
             manager.get(str(root))
         except EngineError as e:
