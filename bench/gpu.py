@@ -4,7 +4,7 @@ The CPU benchmark (bench/long_audio.py) answers issue 12's targets on a 2-core C
 what the same engine does where `ASR_DEVICE=cuda` puts it. Realistic constructions as there (the
 shared Mandarin clips in random order with repeats, pauses of 0.8-2.5 s, white noise at -60 and
 -50 dBFS, and digital silence), ASR_BENCH_MINUTES long (default 3), seed ASR_BENCH_SEEDS (default
-1). Per construction: CER and wall time of our engine (float16, its GPU workers (ASR_GPU_WORKERS, default 4) with its
+1). Per construction: CER and wall time of our engine (float16, its default GPU_WORKERS workers with its
 batch of 6 shared between them, the same with a batch of 12, and on one worker as before
 2026-11-28), of the clips one by one (plain `transcribe`, 0.5 s pads), of plain `transcribe` on the whole
 recording and of `BatchedInferencePipeline` (batch 16), all on one loaded model per pipeline.
