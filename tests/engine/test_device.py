@@ -2,6 +2,7 @@ import pytest
 
 from tests.conftest import SPEECH_DIR
 from transcripts.checks import check_engine
+from transcripts.engine import Engine
 from transcripts.engine.asr import WhisperRecognizer
 from transcripts.engine.audio import decode_audio
 from transcripts.engine.device import GPU_WORKERS, DeviceChoice, cpu_layout, cuda_device_count, resolve_device, worker_layout
@@ -56,7 +57,7 @@ def test_the_operator_sets_the_gpu_worker_count(settings):
     settings.ASR_GPU_WORKERS = 2
     config = engine_config()
     assert config.gpu_workers == 2
-    assert ModelManager(config.cache_dir, "cpu", gpu_workers=config.gpu_workers).gpu_workers == 2
+    assert Engine(config).models.gpu_workers == 2  # handed on to the model manager, which resolves the device
     with pytest.raises(DeviceError, match="ASR_GPU_WORKERS"):
         resolve_device("auto", gpu_workers=-1)
     settings.ASR_GPU_WORKERS = -1  # told at start-up (`manage.py check`), not at the first job
