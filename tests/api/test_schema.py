@@ -24,11 +24,14 @@ def test_schemathesis_finds_no_server_errors(tmp_path_factory):
     server = start_server(tmp_path_factory.mktemp("fuzz-server"), ASR_API_RATE="100000/min", ASR_MAX_REQUEST_MB="2")
     report = Path(tmp_path_factory.mktemp("fuzz-report"))
     try:
+        # One worker: with two, hypothesis describes filters by ast.parse in both threads at once, and
+        # CPython 3.11 can then fail its own AST construction ("AST constructor recursion depth mismatch",
+        # python/cpython#106905), a crash of the fuzzer that says nothing about the server.
         for token_header in (f"Authorization: Token {server.tokens['alice']}",
                              f"Authorization: Bearer {server.tokens['alice']}"):
             run = subprocess.run(
                 [sys.executable, "-m", "schemathesis.cli", "run", f"{server.url}/api/schema/",
-                 "--checks", "not_a_server_error", "--max-examples", "15", "--seed", "1", "--workers", "2",
+                 "--checks", "not_a_server_error", "--max-examples", "15", "--seed", "1", "--workers", "1",
                  "--phases", "examples,coverage,fuzzing", "--no-color", "--header", token_header,
                  "--generation-database", "none", "--report-dir", str(report),
                  "--request-timeout", "60", "--suppress-health-check", "all"],
