@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 
-from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy, trans_real
+
+from asrplatform.api_language import default_language
 
 _KEYWORDS = (b"token", b"bearer")  # /api/ takes Token, /v1/ Bearer (what OpenAI clients send); both DRF's
 
@@ -30,8 +31,8 @@ def token_key(authorization: bytes | None) -> str | None:
 
 def refusal_for(key: str, path: str, accept_language: bytes | None) -> tuple[bytes, bytes] | None:
     """None when an active user has this API token; else the 401's JSON, in the language the
-    application would answer in (Accept-Language, else the site's), and its WWW-Authenticate
-    scheme. Runs in a thread of its own (it queries the database), whose connection is closed."""
+    application would answer in (Accept-Language, else `default_language`), and its
+    WWW-Authenticate scheme. Runs in a thread of its own (it queries the database), whose connection is closed."""
     from django.db import connection
     from rest_framework.authtoken.models import Token
 
@@ -40,7 +41,7 @@ def refusal_for(key: str, path: str, accept_language: bytes | None) -> tuple[byt
             return None
     finally:
         connection.close()
-    with translation.override(_language(accept_language)):
+    with translation.override(_language(accept_language, path)):
         message = str(gettext_lazy("Invalid token."))  # DRF's message, in DRF's catalogue
     if path.startswith("/v1/"):
         body = {"error": {"message": f"{message} Send Authorization: Bearer <your API token>.",
@@ -49,10 +50,10 @@ def refusal_for(key: str, path: str, accept_language: bytes | None) -> tuple[byt
     return json.dumps({"detail": message}, ensure_ascii=False).encode(), b"Token"
 
 
-def _language(accept_language: bytes | None) -> str:
+def _language(accept_language: bytes | None, path: str) -> str:
     for code, _quality in trans_real.parse_accept_lang_header((accept_language or b"").decode("latin-1")):
         try:
             return translation.get_supported_language_variant(code)
         except LookupError:
             continue
-    return settings.LANGUAGE_CODE
+    return default_language(path)

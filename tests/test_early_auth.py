@@ -106,3 +106,8 @@ def test_the_early_401_speaks_the_language_the_application_would(server):
             b"Accept-Language: en", b"Accept-Language: zh-CN,zh;q=0.9"))
         status, _, body = _answer(connection)
     assert status == 401 and json.loads(body) == {"detail": "认证令牌无效。"}
+    with _connect(server) as connection:  # a client naming no language: English, as the API's own messages
+        connection.sendall(_headers("/api/transcripts/", "Token not-a-real-token", DECLARED).replace(
+            b"Accept-Language: en\r\n", b""))
+        status, _, body = _answer(connection)
+    assert status == 401 and json.loads(body) == {"detail": "Invalid token."}

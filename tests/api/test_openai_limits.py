@@ -66,3 +66,13 @@ def test_ids_past_64_bits_are_an_openai_400(teams, clips):
             "/v1/audio/transcriptions?team=" + huge, {"file": audio, "model": "whisper-1"},
             headers={"Authorization": f"Bearer {token.key}"})
     assert response.status_code == 400 and response.json()["error"]["type"] == "invalid_request_error"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_openai_client_that_names_no_language_gets_english(teams):
+    """The openai client sends no Accept-Language: the form's messages are English, as the
+    endpoint's own are (the pages' default language is Chinese)."""
+    token = Token.objects.create(user=teams["bob"])
+    response = async_to_sync(AsyncClient().post)(
+        "/v1/audio/transcriptions", {"model": "whisper-base"}, headers={"Authorization": f"Bearer {token.key}"})
+    assert response.status_code == 400 and response.json()["error"]["message"] == "file: No file was submitted."

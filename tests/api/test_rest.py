@@ -35,6 +35,19 @@ def test_calls_without_a_valid_token_are_401(client_of, teams):
     assert client_of("bob").get("/api/transcripts/").status_code == 200
 
 
+@pytest.mark.django_db
+def test_an_api_client_that_names_no_language_gets_english(client_of):
+    """curl and scripts send no Accept-Language: DRF's messages then match the API's own English
+    ones instead of the pages' default, Chinese; a client that asks for Chinese gets it."""
+    bob = client_of("bob")
+    def empty() -> dict:
+        return {"file": SimpleUploadedFile("empty.wav", b"")}
+
+    assert bob.post("/api/transcripts/", empty(), format="multipart").json()["file"] == ["The submitted file is empty."]
+    assert bob.post("/api/transcripts/", empty(), format="multipart",
+                    HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9").json()["file"] == ["提交的是空文件。"]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_upload_is_queued_for_the_callers_team(client_of, teams, clips):
     response = client_of("bob").post("/api/transcripts/", {"file": upload(clips["BAC009S0764W0121.wav"]),
