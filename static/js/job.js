@@ -29,8 +29,8 @@
       row.querySelector(".progress").textContent = Math.round(file.progress * 100) + "%";
       row.querySelector(".error").textContent = window.errorText(errors, file.error_code, file.error_params, file.error);
     }
-    const cancel = document.querySelector("#job-cancel button");
-    if (cancel) cancel.disabled = finished(state.status);
+    const cancel = $("job-cancel");  // nothing is left to cancel once the job has finished
+    if (cancel) cancel.hidden = finished(state.status);
   }
 
   let retry = 1000;

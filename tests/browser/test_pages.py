@@ -131,6 +131,7 @@ def test_batch_of_three_reaches_done_and_exports_csv(browser, server, requests_s
     # A finished job has no ETA, and its status line does not end on a dangling separator.
     assert not page.inner_text("#job p").rstrip().endswith("·")
     assert float(page.get_attribute("#job-progress", "value")) == 1.0
+    expect(page.locator("#job-cancel")).to_be_hidden()  # nothing left to cancel
     shot(page, "04-batch-done")
     with page.expect_download() as download:
         page.click("#export-csv")
