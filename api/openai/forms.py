@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from api.openai.responses import RESPONSE_FORMATS
+from api.openai.responses import RESPONSE_FORMATS, STREAMED_FORMATS
 from api.serializers import SpeakerOptionsSerializer, line_chars_or_error
 from asrplatform.params import MAX_ID
 from transcripts.engine.errors import UnknownModelError
@@ -30,6 +30,10 @@ class TranscriptionForm(SpeakerOptionsSerializer):
                                          help_text="Accepted for compatibility; decoding is beam search.")
     timestamp_granularities = serializers.ListField(
         child=serializers.ChoiceField(choices=["word", "segment"]), required=False, default=list)
+    stream = serializers.BooleanField(
+        required=False, default=False,
+        help_text="Server-sent events (transcript.text.delta, transcript.text.done) with response_format json or "
+                  "text; they come once recognition has finished.")
     # Our extras
     hotwords = serializers.CharField(required=False, allow_blank=True, default="")
     hotword_library_ids = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False,
@@ -58,6 +62,10 @@ class TranscriptionForm(SpeakerOptionsSerializer):
         if data["timestamp_granularities"] and data["response_format"] != "verbose_json":
             raise serializers.ValidationError(
                 {"timestamp_granularities": "timestamp_granularities needs response_format=verbose_json."})
+        if data["stream"] and data["response_format"] not in STREAMED_FORMATS:
+            raise serializers.ValidationError(
+                {"stream": "stream=true sends the text as events; use response_format json or text with it, or "
+                           "leave stream out for srt, vtt and verbose_json."})
         data["timestamp_granularities"] = data["timestamp_granularities"] or ["segment"]
         return data
 

@@ -1,6 +1,7 @@
 """A finished transcript in each of OpenAI's response formats."""
 from __future__ import annotations
 
+import json
 import math
 
 from django.http import HttpResponse, JsonResponse
@@ -9,6 +10,12 @@ from transcripts.engine import TranscriptResult
 from transcripts.engine.formats import CONTENT_TYPES, display_text, render, segment_text
 
 RESPONSE_FORMATS = ("json", "text", "srt", "verbose_json", "vtt")
+# The formats OpenAI streams (the text); the others are documents, sent whole.
+STREAMED_FORMATS = ("json", "text")
+
+
+def _text(result: TranscriptResult, use_itn: bool) -> str:
+    return result.itn_text if use_itn and result.itn_text else result.text
 
 
 def _verbose(result: TranscriptResult, granularities: list[str], use_itn: bool) -> dict:
@@ -16,7 +23,7 @@ def _verbose(result: TranscriptResult, granularities: list[str], use_itn: bool) 
         "task": "transcribe",
         "language": result.language,
         "duration": result.duration,
-        "text": result.itn_text if use_itn and result.itn_text else result.text,
+        "text": _text(result, use_itn),
     }
     if "segment" in granularities:
         body["segments"] = [
@@ -33,15 +40,26 @@ def _verbose(result: TranscriptResult, granularities: list[str], use_itn: bool) 
     return body
 
 
+def _events(text: str) -> str:
+    """OpenAI's transcription stream: the text as one delta, then done. The engine decodes a
+    recording's segments several at once and out of order, and punctuates and normalises them
+    together, so the text is final only at the end: the events carry it then, for clients written
+    for a streaming model."""
+    events = [{"type": "transcript.text.delta", "delta": text}, {"type": "transcript.text.done", "text": text}]
+    return "".join(f"data: {json.dumps(event, ensure_ascii=False)}\n\n" for event in events)
+
+
 def transcription_response(result: TranscriptResult, response_format: str, granularities: list[str],
-                           use_itn: bool, transcript_id: int) -> HttpResponse:
+                           use_itn: bool, transcript_id: int, stream: bool = False) -> HttpResponse:
     """The body OpenAI would send; `X-Transcript-Id` names the stored transcript."""
-    if response_format == "verbose_json":
+    if stream:
+        response = HttpResponse(_events(_text(result, use_itn)), content_type="text/event-stream; charset=utf-8")
+        response["Cache-Control"] = "no-cache"
+    elif response_format == "verbose_json":
         response = JsonResponse(_verbose(result, granularities, use_itn), json_dumps_params={"ensure_ascii": False})
     elif response_format == "json":
-        text = result.itn_text if use_itn and result.itn_text else result.text
-        response = JsonResponse({"text": text, "usage": {"type": "duration", "seconds": math.ceil(result.duration)}},
-                                json_dumps_params={"ensure_ascii": False})
+        usage = {"type": "duration", "seconds": math.ceil(result.duration)}
+        response = JsonResponse({"text": _text(result, use_itn), "usage": usage}, json_dumps_params={"ensure_ascii": False})
     else:
         fmt = "txt" if response_format == "text" else response_format
         response = HttpResponse(render(result, fmt, use_itn=use_itn), content_type=CONTENT_TYPES[fmt])

@@ -178,7 +178,8 @@ def _answer(transcript_id: int, form: TranscriptionForm) -> HttpResponse:
                            code=transcript.error_code or "recognition_failed").response()
     data = form.validated_data
     return transcription_response(transcript_result(transcript), data["response_format"],
-                                  data["timestamp_granularities"], transcript.options.get("itn", True), transcript.id)
+                                  data["timestamp_granularities"], transcript.options.get("itn", True), transcript.id,
+                                  stream=data["stream"])
 
 
 def _model_list(request: HttpRequest) -> JsonResponse:

@@ -58,6 +58,10 @@ def test_each_response_format_gives_the_engines_text(server, clips, engine):
 
     assert create().text == expected.itn_text
     assert create(response_format="text").strip() == expected.itn_text
+    # a client written for a streaming model gets the text as OpenAI's events, not an empty stream
+    events = list(create(stream=True))
+    assert [e.type for e in events] == ["transcript.text.delta", "transcript.text.done"]
+    assert events[0].delta == events[1].text == expected.itn_text
     srt = create(response_format="srt")
     assert srt.startswith("1\n00:00:") and "-->" in srt and expected.segments[0].itn_text.strip() in srt
     vtt = create(response_format="vtt")
@@ -161,6 +165,7 @@ def test_bad_uploads_get_an_openai_error(server, content, status, code):
     ({"response_format": "xml"}, "response_format"),
     ({"temperature": "5"}, "temperature"),
     ({"timestamp_granularities[]": "word"}, "timestamp_granularities"),  # needs verbose_json
+    ({"stream": "true", "response_format": "srt"}, "stream"),  # events carry text, not a document
     ({"hotword_library_ids": "abc"}, "hotword_library_ids"),
     ({"max_cue_seconds": "99"}, "max_cue_seconds"),
     ({"max_line_chars": "3"}, "max_line_chars"),
