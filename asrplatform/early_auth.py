@@ -32,7 +32,8 @@ def token_key(authorization: bytes | None) -> str | None:
 def refusal_for(key: str, path: str, accept_language: bytes | None) -> tuple[bytes, bytes] | None:
     """None when an active user has this API token; else the 401's JSON, in the language the
     application would answer in (Accept-Language, else `default_language`), and its
-    WWW-Authenticate scheme. Runs in a thread of its own (it queries the database), whose connection is closed."""
+    WWW-Authenticate scheme. Runs in a thread of its own (it queries the database), whose
+    connection is closed."""
     from django.db import connection
     from rest_framework.authtoken.models import Token
 
