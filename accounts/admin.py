@@ -17,6 +17,7 @@ from accounts.permissions import teams_with_role, users_in
 from accounts.services import LAST_ADMIN, is_last_admin, tell_sockets
 
 User = get_user_model()
+admin.site.site_header = admin.site.site_title = "asrplatform"  # not "Django administration"
 
 
 class TeamScopedAdmin(admin.ModelAdmin):

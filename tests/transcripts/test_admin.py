@@ -115,3 +115,10 @@ def test_the_admin_speaks_the_pages_language(client, rows, teams):
     assert "将所选导出为 CSV" in changelist
     index = client.get("/admin/").content.decode()
     assert "批量任务" in index and "热词库" in index and "转写" in index
+
+
+@pytest.mark.django_db
+def test_the_admin_is_named_after_the_platform(client, rows):
+    client.force_login(rows["alice"])
+    page = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<a href="/admin/">asrplatform</a>' in page and "Django administration" not in page
