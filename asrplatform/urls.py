@@ -22,3 +22,5 @@ urlpatterns = [
     path("api/", include(api_urlpatterns)),
     path("v1/", include(openai_urlpatterns)),
 ]
+
+handler404 = views.not_found

@@ -1,5 +1,9 @@
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
+from rest_framework.exceptions import NotFound
+
+from api.openai.errors import OpenAIError
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -12,3 +16,15 @@ def healthz(request: HttpRequest) -> JsonResponse:
         database = "unavailable"
     status = 200 if database == "ok" else 503
     return JsonResponse({"status": "ok" if status == 200 else "degraded", "database": database}, status=status)
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """A path nothing answers, in the caller's shape: OpenAI's error under /v1/ (so an OpenAI
+    client raises its NotFoundError with a message, e.g. for /v1/audio/translations), DRF's under
+    /api/, the site's page elsewhere."""
+    if request.path.startswith("/v1/"):
+        return OpenAIError(404, f"There is no {request.method} {request.path} here. This server offers POST "
+                           "/v1/audio/transcriptions and GET /v1/models.", code="not_found").response()
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)
+    return defaults.page_not_found(request, exception)

@@ -76,3 +76,15 @@ def test_an_openai_client_that_names_no_language_gets_english(teams):
     response = async_to_sync(AsyncClient().post)(
         "/v1/audio/transcriptions", {"model": "whisper-base"}, headers={"Authorization": f"Bearer {token.key}"})
     assert response.status_code == 400 and response.json()["error"]["message"] == "file: No file was submitted."
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_endpoint_this_server_lacks_is_an_openai_404(teams):
+    """OpenAI clients call /v1/audio/translations too: they get OpenAI's error shape naming what is
+    offered, not the site's HTML page."""
+    token = Token.objects.create(user=teams["bob"])
+    response = async_to_sync(AsyncClient().post)("/v1/audio/translations", {},
+                                                  headers={"Authorization": f"Bearer {token.key}"})
+    assert response.status_code == 404 and response["Content-Type"] == "application/json"
+    error = response.json()["error"]
+    assert error["type"] == "not_found_error" and "/v1/audio/transcriptions" in error["message"]

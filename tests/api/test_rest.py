@@ -36,6 +36,12 @@ def test_calls_without_a_valid_token_are_401(client_of, teams):
 
 
 @pytest.mark.django_db
+def test_a_path_under_api_that_nothing_answers_is_a_json_404(client_of, client):
+    response = client_of("bob").get("/api/nothing-here/")
+    assert response.status_code == 404 and response.json() == {"detail": "Not found."}
+    assert "<html" in client.get("/nothing-here/").content.decode()  # pages keep the site's page
+
+@pytest.mark.django_db
 def test_an_api_client_that_names_no_language_gets_english(client_of):
     """curl and scripts send no Accept-Language: DRF's messages then match the API's own English
     ones instead of the pages' default, Chinese; a client that asks for Chinese gets it."""
