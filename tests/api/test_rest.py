@@ -42,6 +42,16 @@ def test_a_path_under_api_that_nothing_answers_is_a_json_404(client_of, client):
     assert "<html" in client.get("/nothing-here/").content.decode()  # pages keep the site's page
 
 @pytest.mark.django_db
+@pytest.mark.urls("tests.api.failing_urls")
+def test_a_server_error_reaches_each_caller_in_its_shape(client):
+    client.raise_request_exception = False  # as a real server answers: the handler's response
+    api = client.get("/api/fails/")
+    assert api.status_code == 500 and "log" in api.json()["detail"]
+    openai = client.get("/v1/fails")
+    assert openai.status_code == 500 and openai.json()["error"]["type"] == "server_error"
+    assert "<html" in client.get("/fails/").content.decode()
+
+@pytest.mark.django_db
 def test_an_api_client_that_names_no_language_gets_english(client_of):
     """curl and scripts send no Accept-Language: DRF's messages then match the API's own English
     ones instead of the pages' default, Chinese; a client that asks for Chinese gets it."""
