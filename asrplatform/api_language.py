@@ -10,13 +10,14 @@ from django.http import HttpRequest
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
-API_PREFIXES = ("/api/", "/v1/")
+from asrplatform.api_paths import is_api
+
 API_LANGUAGE = "en"
 
 
 def default_language(path: str) -> str:
     """The language of an answer on `path` to a client that names none."""
-    return API_LANGUAGE if path.startswith(API_PREFIXES) else settings.LANGUAGE_CODE
+    return API_LANGUAGE if is_api(path) else settings.LANGUAGE_CODE
 
 
 class ApiAwareLocaleMiddleware(LocaleMiddleware):
@@ -25,7 +26,7 @@ class ApiAwareLocaleMiddleware(LocaleMiddleware):
 
     def process_request(self, request: HttpRequest) -> None:
         names_one = "HTTP_ACCEPT_LANGUAGE" in request.META or settings.LANGUAGE_COOKIE_NAME in request.COOKIES
-        if names_one or not request.path_info.startswith(API_PREFIXES):
+        if names_one or not is_api(request.path_info):
             super().process_request(request)
             return
         translation.activate(API_LANGUAGE)

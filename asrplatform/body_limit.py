@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 
+from asrplatform.api_paths import is_openai
+
 
 class BodySizeLimit:
     def __init__(self, application, limit_bytes: int) -> None:
@@ -55,7 +57,7 @@ def refusal_body(path: str, limit: int) -> bytes:
     """The 413's JSON: OpenAI's error shape under /v1/, DRF's elsewhere."""
     message = (f"The request body is over this server's limit of {limit / 2**20:.0f} MB "
                "(ASR_MAX_REQUEST_MB). Send fewer or smaller files at a time.")
-    if path.startswith("/v1/"):
+    if is_openai(path):
         body = {"error": {"message": message, "type": "invalid_request_error", "param": "file",
                           "code": "request_too_large"}}
     else:

@@ -14,6 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy, trans_real
 
 from asrplatform.api_language import default_language
+from asrplatform.api_paths import is_openai
 
 _KEYWORDS = (b"token", b"bearer")  # /api/ takes Token, /v1/ Bearer (what OpenAI clients send); both DRF's
 
@@ -44,7 +45,7 @@ def refusal_for(key: str, path: str, accept_language: bytes | None) -> tuple[byt
         connection.close()
     with translation.override(_language(accept_language, path)):
         message = str(gettext_lazy("Invalid token."))  # DRF's message, in DRF's catalogue
-    if path.startswith("/v1/"):
+    if is_openai(path):
         body = {"error": {"message": f"{message} Send Authorization: Bearer <your API token>.",
                           "type": "authentication_error", "param": None, "code": "invalid_api_key"}}
         return json.dumps(body, ensure_ascii=False).encode(), b"Bearer"

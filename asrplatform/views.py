@@ -4,6 +4,7 @@ from django.views import defaults
 from rest_framework.exceptions import NotFound
 
 from api.openai.errors import OpenAIError
+from asrplatform.api_paths import is_api, is_openai
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -18,20 +19,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok" if status == 200 else "degraded", "database": database}, status=status)
 
 
-def _api_path(request: HttpRequest) -> str | None:
-    """The API a request is to ("v1" or "api"), or None for a page."""
-    return next((name for name in ("v1", "api") if request.path.startswith(f"/{name}/")), None)
-
-
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """A path nothing answers, in the caller's shape: OpenAI's error under /v1/ (so an OpenAI
     client raises its NotFoundError with a message, e.g. for /v1/audio/translations), DRF's under
     /api/, the site's page elsewhere."""
-    api = _api_path(request)
-    if api == "v1":
+    if is_openai(request.path):
         return OpenAIError(404, f"There is no {request.method} {request.path} here. This server offers POST "
                            "/v1/audio/transcriptions and GET /v1/models.", code="not_found").response()
-    if api == "api":
+    if is_api(request.path):
         return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)
     return defaults.page_not_found(request, exception)
 
@@ -39,9 +34,8 @@ def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 def server_error(request: HttpRequest) -> HttpResponse:
     """An unexpected error (logged with its traceback by Django), in the caller's shape, as `not_found`."""
     message = "The server failed on this request; the administrators can read why in its log."
-    api = _api_path(request)
-    if api == "v1":
+    if is_openai(request.path):
         return OpenAIError(500, message, code="internal_error").response()
-    if api == "api":
+    if is_api(request.path):
         return JsonResponse({"detail": message}, status=500)
     return defaults.server_error(request)
